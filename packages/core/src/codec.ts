@@ -1,0 +1,79 @@
+import { PersistenceValidationError } from "./errors.js";
+import { isKnownKind, type RecordByKind, type RecordKind, recordSchemas } from "./records.js";
+import { toValidationIssues } from "./validation.js";
+
+/** What one stored line (or stream entry payload) turned out to be. */
+export type DecodedLine =
+  | { type: "blank" }
+  | { type: "record"; kind: RecordKind; record: RecordByKind[RecordKind]; timestamp: number }
+  /** A record of a kind this version does not know: kept by every operation, never listed. */
+  | { type: "unknown_kind"; kind: string; timestamp: number }
+  /** Valid JSON object that is not a record (maps to INVALID_RECORD). */
+  | { type: "invalid"; detail: string }
+  /** Not a JSON object at all (maps to CORRUPTED_LINE). */
+  | { type: "corrupt"; detail: string };
+
+const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
+
+/**
+ * Classifies one stored line. Never throws. The returned record is the parsed object itself
+ * (without `kind`), so unknown fields are kept and `__proto__` keys stay plain own properties.
+ */
+export function decodeLine(text: string): DecodedLine {
+  if (WHITESPACE_ONLY.test(text)) return { type: "blank" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { type: "corrupt", detail: `not valid JSON (${(error as Error).message})` };
+  }
+  return decodeValue(value);
+}
+
+/** Classifies an already parsed JSON value the way {@link decodeLine} does. Never throws. */
+export function decodeValue(value: unknown): DecodedLine {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { type: "corrupt", detail: `JSON ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value} is not an object` };
+  }
+  const object = value as Record<string, unknown>;
+  const kind = object.kind;
+  if (typeof kind !== "string") return { type: "invalid", detail: "object has no string `kind` field" };
+  const timestamp = object.timestamp;
+  if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
+    return { type: "invalid", detail: `${kind} record has no numeric \`timestamp\`` };
+  }
+  if (!isKnownKind(kind)) return { type: "unknown_kind", kind, timestamp };
+  const result = recordSchemas[kind].safeParse(object);
+  if (!result.success) {
+    const issues = toValidationIssues(result.error)
+      .map((i) => `${i.path || "record"}: ${i.message}`)
+      .join("; ");
+    return { type: "invalid", detail: `invalid ${kind} record (${issues})` };
+  }
+  delete object.kind;
+  return { type: "record", kind, record: object as RecordByKind[RecordKind], timestamp };
+}
+
+/**
+ * Validates a record handed to `record*` and returns its stored line, without the trailing
+ * newline: `kind` first, compact JSON. Throws {@link PersistenceValidationError} on bad input
+ * (a non-finite timestamp would otherwise be stored as `null`).
+ */
+export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
+  const result = recordSchemas[kind].safeParse(record);
+  if (!result.success) {
+    throw new PersistenceValidationError(`${kind} record`, toValidationIssues(result.error));
+  }
+  if (Object.hasOwn(record, "kind")) {
+    const { kind: _ignored, ...rest } = record;
+    return JSON.stringify({ kind, ...rest });
+  }
+  const body = JSON.stringify(record);
+  // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
+  return `{"kind":"${kind}",${body.slice(1)}`;
+}
+
+/** UTF-8 byte length of a stored line plus its newline: a record's size for retention. */
+export function lineBytes(line: string): number {
+  return Buffer.byteLength(line, "utf8") + 1;
+}

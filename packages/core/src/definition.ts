@@ -1,0 +1,73 @@
+import type { z } from "zod";
+import type { PersistenceBackend } from "./backend.js";
+import { PersistenceConfigurationError } from "./errors.js";
+import { toValidationIssues } from "./validation.js";
+
+/** Version of the backend-definition contract; the CLI refuses definitions of another version. */
+export const BACKEND_CONTRACT_VERSION = 1;
+
+/** What the CLI (or any host) tells a backend factory about how the store will be used. */
+export interface BackendContext {
+  /** Directory relative paths in the options are resolved against. */
+  cwd: string;
+  /**
+   * True when the host only reads, scans, inspects, compacts or recovers: a file store must
+   * then not take the writer lock on open (compaction and recovery take it themselves).
+   */
+  readOnly: boolean;
+}
+
+/**
+ * What a backend package exports (as `backend`, or its default export) so the CLI can find
+ * and configure it: a name, a zod schema of its options and a factory.
+ */
+export interface BackendDefinition<Options = unknown> {
+  /** Must equal {@link BACKEND_CONTRACT_VERSION}. */
+  contractVersion: number;
+  /** Short name used by `--backend` (e.g. `json`, `redis`). */
+  name: string;
+  /** One line for `papyra backends`. */
+  description: string;
+  /**
+   * Options schema. A `z.object` whose top-level fields become CLI flags (`--redis-url` style
+   * names are derived from field names); descriptions (`.describe()`) become flag help.
+   */
+  optionsSchema: z.ZodType<Options>;
+  /** Environment variables read as options: option name to variable name. */
+  env?: Readonly<Record<string, string>>;
+  /** Opens a backend. Throws PersistenceUnavailableError when the store cannot be opened. */
+  create(options: Options, context: BackendContext): Promise<PersistenceBackend>;
+}
+
+/** Declares a backend definition with its option types checked. */
+export function defineBackend<Options>(definition: BackendDefinition<Options>): BackendDefinition<Options> {
+  return definition;
+}
+
+/**
+ * Validates options against a definition's schema; throws PersistenceConfigurationError
+ * listing every bad field.
+ */
+export function parseBackendOptions<Options>(definition: BackendDefinition<Options>, raw: unknown): Options {
+  const result = definition.optionsSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new PersistenceConfigurationError(
+      `Invalid options for backend "${definition.name}":`,
+      toValidationIssues(result.error),
+    );
+  }
+  return result.data;
+}
+
+/** True when `value` looks like a backend definition of a supported contract version. */
+export function isBackendDefinition(value: unknown): value is BackendDefinition {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<BackendDefinition>;
+  return (
+    v.contractVersion === BACKEND_CONTRACT_VERSION &&
+    typeof v.name === "string" &&
+    typeof v.create === "function" &&
+    typeof v.optionsSchema === "object" &&
+    v.optionsSchema !== null
+  );
+}

@@ -1,0 +1,110 @@
+/** Stable machine-readable codes carried by every Papyra error. */
+export const ErrorCode = {
+  closed: "PAPYRA_CLOSED",
+  startup: "PAPYRA_STARTUP",
+  validation: "PAPYRA_VALIDATION",
+  locked: "PAPYRA_LOCKED",
+  unavailable: "PAPYRA_UNAVAILABLE",
+  configuration: "PAPYRA_CONFIGURATION",
+  damaged: "PAPYRA_DAMAGED",
+} as const;
+
+/** One of the stable error codes in {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every error Papyra throws on purpose; `code` is stable across versions. */
+export class PapyraError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Thrown by `record*` (and other calls) after `close()` was called on the backend. */
+export class PersistenceClosedError extends PapyraError {
+  constructor(operation = "write") {
+    super(
+      ErrorCode.closed,
+      `Cannot ${operation}: the persistence backend is closed. Open a new backend instance to keep writing.`,
+    );
+  }
+}
+
+/** One problem found while validating outside input, addressed by its path. */
+export interface ValidationIssue {
+  /** Dotted path of the offending field; empty for the value itself. */
+  path: string;
+  message: string;
+}
+
+/** Bad input: a list query, a config value, a record, a startup option. Lists every issue. */
+export class PersistenceValidationError extends PapyraError {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(subject: string, issues: readonly ValidationIssue[]) {
+    const lines = issues.map((i) => (i.path ? `  - ${i.path}: ${i.message}` : `  - ${i.message}`));
+    super(ErrorCode.validation, `Invalid ${subject}:\n${lines.join("\n")}`);
+    this.issues = issues;
+  }
+}
+
+/** Who holds a store's writer lock, as recorded in the lock. */
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  /** Epoch seconds at which the lock was taken. */
+  acquiredAt?: number;
+}
+
+/** A second writer tried to open a store whose writer lock is held. */
+export class PersistenceLockedError extends PapyraError {
+  readonly holder: LockHolder | undefined;
+  readonly location: string;
+
+  constructor(location: string, holder?: LockHolder, options?: { cause?: unknown }) {
+    const who = holder
+      ? `process ${holder.pid} on ${holder.hostname}`
+      : "another process (holder unknown)";
+    super(
+      ErrorCode.locked,
+      `Store ${location} is locked by ${who}. Only one writer may open a file store; stop that process or try again once it has exited.`,
+      options,
+    );
+    this.holder = holder;
+    this.location = location;
+  }
+}
+
+/** The store cannot be opened or reached (missing directory, refused connection, I/O failure). */
+export class PersistenceUnavailableError extends PapyraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.unavailable, message, options);
+  }
+}
+
+/** Configuration is wrong: a bad config file, environment, backend options or missing package. */
+export class PersistenceConfigurationError extends PapyraError {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(message: string, issues: readonly ValidationIssue[] = [], options?: { cause?: unknown }) {
+    const lines = issues.map((i) => (i.path ? `  - ${i.path}: ${i.message}` : `  - ${i.message}`));
+    super(ErrorCode.configuration, lines.length ? `${message}\n${lines.join("\n")}` : message, options);
+    this.issues = issues;
+  }
+}
+
+/** An operation that needs an undamaged store (compaction) met damage; run recovery first. */
+export class PersistenceDamagedError extends PapyraError {
+  readonly anomalyCount: number;
+
+  constructor(location: string, anomalyCount: number, operation = "compact") {
+    super(
+      ErrorCode.damaged,
+      `Cannot ${operation} ${location}: the store has ${anomalyCount} anomal${anomalyCount === 1 ? "y" : "ies"}. Nothing was changed. Run recovery first (papyra persistence recover --mode repair).`,
+    );
+    this.anomalyCount = anomalyCount;
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+
+/** Anomaly type names, stored and printed as these strings. */
+export const ANOMALY_TYPES = [
+  "TRUNCATED_LINE",
+  "CORRUPTED_LINE",
+  "INVALID_RECORD",
+  "PARTIAL_WRITE",
+  "ORPHANED_ROTATED_FILE",
+  "UNEXPECTED_FILE",
+] as const;
+
+/** One of the anomaly type names. */
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+/** One piece of damage a scan found. */
+export interface Anomaly {
+  type: AnomalyType;
+  /** File path, stream key or other location of the damage. */
+  path: string;
+  /** What is wrong, for a person. */
+  detail: string;
+  /** 1-based line number, where known. */
+  line?: number;
+  /** Byte offset of the damaged line's start, where known. */
+  offset?: number;
+}
+
+/** What `scan()` found. Scans never mutate storage. */
+export interface ScanReport {
+  /** The store scanned (a path or a Redis key prefix). */
+  location: string;
+  anomalies: Anomaly[];
+  /** Valid records seen (of every kind, unknown kinds included). */
+  records_scanned: number;
+  /** Bytes read, where the backend can tell; null otherwise. */
+  bytes_scanned: number | null;
+  /** True when only what was written since the last clean full scan was checked. */
+  incremental: boolean;
+  /** True when only a sample of the store was checked (e.g. Redis `sampleSize`). */
+  sampled: boolean;
+}
+
+/** Progress of a long scan, compaction or recovery, for an interactive display. */
+export interface Progress {
+  phase: "scan" | "recover" | "compact";
+  done: number;
+  /** Total in the same unit as `done`, when known. */
+  total?: number;
+  unit: "bytes" | "records";
+}
+
+/** Options every `scan()` accepts; backends ignore what does not apply to them. */
+export interface ScanOptions {
+  /**
+   * Allow checking only what was written since the last clean full scan. A backend that cannot
+   * do so scans everything. `persistence scan` and `doctor run --full` never set it.
+   */
+  incremental?: boolean;
+  /** Check only the newest N entries (a quick look); the report says `sampled: true`. */
+  sampleSize?: number;
+  /** Aborts a long scan; the scan then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called now and then during a long scan. Must not throw. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Recovery modes: scan only, rewrite without damage, or copy damage aside then rewrite. */
+export const RECOVERY_MODES = ["ignore", "repair", "quarantine"] as const;
+
+/** One of {@link RECOVERY_MODES}. */
+export type RecoveryMode = (typeof RECOVERY_MODES)[number];
+
+/** How to recover. */
+export interface RecoveryConfig {
+  mode: RecoveryMode;
+  /** Required for `quarantine`: where damaged originals are copied before repair. */
+  quarantineDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** zod schema of the serialisable part of {@link RecoveryConfig}. */
+export const recoveryConfigSchema = z
+  .object({
+    mode: z.enum(RECOVERY_MODES, {
+      error: () => `mode must be one of ${RECOVERY_MODES.join(", ")}`,
+    }),
+    quarantineDir: z.string().min(1).optional(),
+  })
+  .refine((c) => c.mode !== "quarantine" || c.quarantineDir !== undefined, {
+    message: "quarantine mode needs quarantineDir (a directory for the damaged originals)",
+    path: ["quarantineDir"],
+  });
+
+/** What `recover()` did. */
+export interface RecoveryReport {
+  mode: RecoveryMode;
+  scan_before: ScanReport;
+  /** Files or streams rewritten without their damage. */
+  repaired_files: string[];
+  /** Where damaged originals were copied (quarantine mode). */
+  quarantined_files: string[];
+  /** Damaged lines or entries removed. */
+  dropped_damaged: number;
+  /** Valid records dropped because retention already excluded them (reads never returned them). */
+  dropped_by_retention: number;
+  scan_after: ScanReport;
+}
+
+/** What `compact()` did. Byte figures are null where the backend cannot tell. */
+export interface CompactionReport {
+  before_records: number;
+  after_records: number;
+  removed_records: number;
+  before_bytes: number | null;
+  after_bytes: number | null;
+  reclaimed_bytes: number | null;
+}
+
+/** Options every `compact()` accepts. */
+export interface CompactOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** True when a scan found nothing. */
+export function isClean(report: ScanReport): boolean {
+  return report.anomalies.length === 0;
+}
+
+/** Counts a report's anomalies by type name. */
+export function countAnomalies(report: ScanReport): Partial<Record<AnomalyType, number>> {
+  const counts: Partial<Record<AnomalyType, number>> = {};
+  for (const anomaly of report.anomalies) counts[anomaly.type] = (counts[anomaly.type] ?? 0) + 1;
+  return counts;
+}

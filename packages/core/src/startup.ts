@@ -1,0 +1,154 @@
+import { z } from "zod";
+import type { PersistenceBackend } from "./backend.js";
+import { ErrorCode, PapyraError } from "./errors.js";
+import {
+  isClean,
+  type RecoveryConfig,
+  type RecoveryReport,
+  type Progress,
+  recoveryConfigSchema,
+  type ScanReport,
+} from "./reports.js";
+import { parseOrThrow } from "./validation.js";
+
+/** Startup modes, from laxest to strictest. */
+export const STARTUP_MODES = ["ignore", "scan_only", "fail_on_anomaly", "recover"] as const;
+
+/** One of {@link STARTUP_MODES}. */
+export type StartupMode = (typeof STARTUP_MODES)[number];
+
+/** Options of {@link runStartupCheck}. */
+export interface StartupCheckOptions {
+  mode: StartupMode;
+  /** Used by `recover` mode; defaults to `{ mode: "repair" }`. */
+  recovery?: RecoveryConfig;
+  /** Give up (and throw PersistenceStartupError) after this many milliseconds. */
+  timeoutMs?: number;
+  /** Verify everything instead of only what was written since the last clean scan. */
+  full?: boolean;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What a startup check did. */
+export interface StartupCheckResult {
+  mode: StartupMode;
+  /** The first scan; null in `ignore` mode or when the backend cannot scan. */
+  scan: ScanReport | null;
+  /** The recovery run in `recover` mode when the first scan found damage. */
+  recovery: RecoveryReport | null;
+  /** The scan after recovery, when one ran. */
+  scan_after: ScanReport | null;
+  /** Anomalies left in the store after the check (0 when it passed in a failing mode). */
+  remaining_anomalies: number;
+  /** Why no scan ran, when none did. */
+  skipped: string | null;
+}
+
+/** Why a startup check refused to let the system start. */
+export type StartupFailureReason = "anomalies" | "still_damaged" | "recovery_unsupported" | "timeout";
+
+/** The store is not fit to start on; carries the scan (and recovery) that showed it. */
+export class PersistenceStartupError extends PapyraError {
+  readonly reason: StartupFailureReason;
+  readonly scan: ScanReport | null;
+  readonly result: StartupCheckResult | null;
+
+  constructor(
+    reason: StartupFailureReason,
+    message: string,
+    details: { scan?: ScanReport | null; result?: StartupCheckResult | null; cause?: unknown } = {},
+  ) {
+    super(ErrorCode.startup, message, { cause: details.cause });
+    this.reason = reason;
+    this.scan = details.scan ?? null;
+    this.result = details.result ?? null;
+  }
+}
+
+const startupOptionsSchema = z.object({
+  mode: z.enum(STARTUP_MODES, {
+    error: (issue) => `unknown startup mode ${JSON.stringify(issue.input)}; use one of ${STARTUP_MODES.join(", ")}`,
+  }),
+  recovery: recoveryConfigSchema.optional(),
+  timeoutMs: z.number().int().positive("timeoutMs must be a positive whole number of milliseconds").optional(),
+  full: z.boolean().optional(),
+});
+
+function summarize(scan: ScanReport): string {
+  const n = scan.anomalies.length;
+  const first = scan.anomalies[0];
+  const where = first ? ` (first: ${first.type} at ${first.path}${first.line ? `:${first.line}` : ""})` : "";
+  return `${n} anomal${n === 1 ? "y" : "ies"} in ${scan.location}${where}`;
+}
+
+async function check(
+  backend: PersistenceBackend,
+  options: StartupCheckOptions,
+  signal: AbortSignal,
+): Promise<StartupCheckResult> {
+  const result: StartupCheckResult = {
+    mode: options.mode,
+    scan: null,
+    recovery: null,
+    scan_after: null,
+    remaining_anomalies: 0,
+    skipped: null,
+  };
+  if (options.mode === "ignore") {
+    result.skipped = "startup mode is ignore";
+    return result;
+  }
+  if (typeof backend.scan !== "function") {
+    result.skipped = "the backend cannot scan";
+    return result;
+  }
+  const scan = await backend.scan({ incremental: !options.full, signal, onProgress: options.onProgress });
+  result.scan = scan;
+  result.remaining_anomalies = scan.anomalies.length;
+  if (isClean(scan) || options.mode === "scan_only") return result;
+  if (options.mode === "fail_on_anomaly") {
+    throw new PersistenceStartupError("anomalies", `Startup refused: ${summarize(scan)}. Run recovery (papyra persistence recover) or start in recover mode.`, { scan, result });
+  }
+  if (typeof backend.recover !== "function") {
+    throw new PersistenceStartupError("recovery_unsupported", `Startup refused: ${summarize(scan)}, and this backend cannot recover.`, { scan, result });
+  }
+  const recovery = options.recovery ?? { mode: "repair" };
+  result.recovery = await backend.recover({ ...recovery, signal, onProgress: options.onProgress });
+  const after = await backend.scan({ incremental: false, signal, onProgress: options.onProgress });
+  result.scan_after = after;
+  result.remaining_anomalies = after.anomalies.length;
+  if (!isClean(after)) {
+    throw new PersistenceStartupError("still_damaged", `Startup refused: recovery (${recovery.mode}) left ${summarize(after)}.`, { scan, result });
+  }
+  return result;
+}
+
+/**
+ * Gates startup on a healthy store. `ignore` does nothing; `scan_only` scans and reports;
+ * `fail_on_anomaly` throws {@link PersistenceStartupError} on any anomaly; `recover` repairs
+ * (by default) and throws if anything remains. Invalid options throw before any I/O.
+ */
+export async function runStartupCheck(
+  backend: PersistenceBackend,
+  options: StartupCheckOptions,
+): Promise<StartupCheckResult> {
+  const parsed = parseOrThrow(startupOptionsSchema, options, "startup check options");
+  const normalized: StartupCheckOptions = { ...options, ...parsed };
+  const timeoutMs = parsed.timeoutMs;
+  if (timeoutMs === undefined) return check(backend, normalized, new AbortController().signal);
+
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new PersistenceStartupError("timeout", `Startup check did not finish within ${timeoutMs} ms (mode ${parsed.mode}). Raise timeoutMs or run the check offline (papyra doctor run).`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([check(backend, normalized, controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
