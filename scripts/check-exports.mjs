@@ -9,7 +9,8 @@ let checked = 0;
 
 function targets(value, out = []) {
   if (typeof value === "string") out.push(value);
-  else if (value && typeof value === "object") for (const v of Object.values(value)) targets(v, out);
+  else if (value && typeof value === "object")
+    for (const v of Object.values(value)) targets(v, out);
   return out;
 }
 

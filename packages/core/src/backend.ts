@@ -107,7 +107,8 @@ export function backendCapabilities(backend: unknown): BackendCapabilities {
     compact: hasFunction(backend, "compact"),
     metrics: hasFunction(metrics, "snapshot"),
     retention: typeof retention === "object" && retention !== null,
-    storedMetrics: hasFunction(backend, "readStoredMetrics") && hasFunction(backend, "resetStoredMetrics"),
+    storedMetrics:
+      hasFunction(backend, "readStoredMetrics") && hasFunction(backend, "resetStoredMetrics"),
   };
 }
 

@@ -33,11 +33,15 @@ export function decodeLine(text: string): DecodedLine {
 /** Classifies an already parsed JSON value the way {@link decodeLine} does. Never throws. */
 export function decodeValue(value: unknown): DecodedLine {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { type: "corrupt", detail: `JSON ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value} is not an object` };
+    return {
+      type: "corrupt",
+      detail: `JSON ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value} is not an object`,
+    };
   }
   const object = value as Record<string, unknown>;
   const kind = object.kind;
-  if (typeof kind !== "string") return { type: "invalid", detail: "object has no string `kind` field" };
+  if (typeof kind !== "string")
+    return { type: "invalid", detail: "object has no string `kind` field" };
   const timestamp = object.timestamp;
   if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
     return { type: "invalid", detail: `${kind} record has no numeric \`timestamp\`` };

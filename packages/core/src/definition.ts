@@ -40,7 +40,9 @@ export interface BackendDefinition<Options = unknown> {
 }
 
 /** Declares a backend definition with its option types checked. */
-export function defineBackend<Options>(definition: BackendDefinition<Options>): BackendDefinition<Options> {
+export function defineBackend<Options>(
+  definition: BackendDefinition<Options>,
+): BackendDefinition<Options> {
   return definition;
 }
 
@@ -48,7 +50,10 @@ export function defineBackend<Options>(definition: BackendDefinition<Options>): 
  * Validates options against a definition's schema; throws PersistenceConfigurationError
  * listing every bad field.
  */
-export function parseBackendOptions<Options>(definition: BackendDefinition<Options>, raw: unknown): Options {
+export function parseBackendOptions<Options>(
+  definition: BackendDefinition<Options>,
+  raw: unknown,
+): Options {
   const result = definition.optionsSchema.safeParse(raw ?? {});
   if (!result.success) {
     throw new PersistenceConfigurationError(

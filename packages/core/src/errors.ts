@@ -89,9 +89,17 @@ export class PersistenceUnavailableError extends PapyraError {
 export class PersistenceConfigurationError extends PapyraError {
   readonly issues: readonly ValidationIssue[];
 
-  constructor(message: string, issues: readonly ValidationIssue[] = [], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+    options?: { cause?: unknown },
+  ) {
     const lines = issues.map((i) => (i.path ? `  - ${i.path}: ${i.message}` : `  - ${i.message}`));
-    super(ErrorCode.configuration, lines.length ? `${message}\n${lines.join("\n")}` : message, options);
+    super(
+      ErrorCode.configuration,
+      lines.length ? `${message}\n${lines.join("\n")}` : message,
+      options,
+    );
     this.issues = issues;
   }
 }

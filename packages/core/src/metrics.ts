@@ -76,7 +76,10 @@ export class PersistenceMetrics implements MetricsSource {
 }
 
 /** Adds two snapshots counter by counter. */
-export function addMetrics(a: Partial<MetricsSnapshot>, b: Partial<MetricsSnapshot>): MetricsSnapshot {
+export function addMetrics(
+  a: Partial<MetricsSnapshot>,
+  b: Partial<MetricsSnapshot>,
+): MetricsSnapshot {
   const out = emptyMetrics();
   for (const name of METRIC_NAMES) out[name] = (a[name] ?? 0) + (b[name] ?? 0);
   return out;

@@ -7,7 +7,9 @@ export const actorAddressSchema = z.union([
 ]);
 
 /** An actor's address as stored. */
-export type ActorAddress = string | { system: string; actor_id: string | number; [extra: string]: unknown };
+export type ActorAddress =
+  | string
+  | { system: string; actor_id: string | number; [extra: string]: unknown };
 
 const timestamp = z.number().finite();
 

@@ -3,9 +3,9 @@ import type { PersistenceBackend } from "./backend.js";
 import { ErrorCode, PapyraError } from "./errors.js";
 import {
   isClean,
+  type Progress,
   type RecoveryConfig,
   type RecoveryReport,
-  type Progress,
   recoveryConfigSchema,
   type ScanReport,
 } from "./reports.js";
@@ -45,7 +45,11 @@ export interface StartupCheckResult {
 }
 
 /** Why a startup check refused to let the system start. */
-export type StartupFailureReason = "anomalies" | "still_damaged" | "recovery_unsupported" | "timeout";
+export type StartupFailureReason =
+  | "anomalies"
+  | "still_damaged"
+  | "recovery_unsupported"
+  | "timeout";
 
 /** The store is not fit to start on; carries the scan (and recovery) that showed it. */
 export class PersistenceStartupError extends PapyraError {
@@ -67,17 +71,24 @@ export class PersistenceStartupError extends PapyraError {
 
 const startupOptionsSchema = z.object({
   mode: z.enum(STARTUP_MODES, {
-    error: (issue) => `unknown startup mode ${JSON.stringify(issue.input)}; use one of ${STARTUP_MODES.join(", ")}`,
+    error: (issue) =>
+      `unknown startup mode ${JSON.stringify(issue.input)}; use one of ${STARTUP_MODES.join(", ")}`,
   }),
   recovery: recoveryConfigSchema.optional(),
-  timeoutMs: z.number().int().positive("timeoutMs must be a positive whole number of milliseconds").optional(),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive("timeoutMs must be a positive whole number of milliseconds")
+    .optional(),
   full: z.boolean().optional(),
 });
 
 function summarize(scan: ScanReport): string {
   const n = scan.anomalies.length;
   const first = scan.anomalies[0];
-  const where = first ? ` (first: ${first.type} at ${first.path}${first.line ? `:${first.line}` : ""})` : "";
+  const where = first
+    ? ` (first: ${first.type} at ${first.path}${first.line ? `:${first.line}` : ""})`
+    : "";
   return `${n} anomal${n === 1 ? "y" : "ies"} in ${scan.location}${where}`;
 }
 
@@ -102,15 +113,27 @@ async function check(
     result.skipped = "the backend cannot scan";
     return result;
   }
-  const scan = await backend.scan({ incremental: !options.full, signal, onProgress: options.onProgress });
+  const scan = await backend.scan({
+    incremental: !options.full,
+    signal,
+    onProgress: options.onProgress,
+  });
   result.scan = scan;
   result.remaining_anomalies = scan.anomalies.length;
   if (isClean(scan) || options.mode === "scan_only") return result;
   if (options.mode === "fail_on_anomaly") {
-    throw new PersistenceStartupError("anomalies", `Startup refused: ${summarize(scan)}. Run recovery (papyra persistence recover) or start in recover mode.`, { scan, result });
+    throw new PersistenceStartupError(
+      "anomalies",
+      `Startup refused: ${summarize(scan)}. Run recovery (papyra persistence recover) or start in recover mode.`,
+      { scan, result },
+    );
   }
   if (typeof backend.recover !== "function") {
-    throw new PersistenceStartupError("recovery_unsupported", `Startup refused: ${summarize(scan)}, and this backend cannot recover.`, { scan, result });
+    throw new PersistenceStartupError(
+      "recovery_unsupported",
+      `Startup refused: ${summarize(scan)}, and this backend cannot recover.`,
+      { scan, result },
+    );
   }
   const recovery = options.recovery ?? { mode: "repair" };
   result.recovery = await backend.recover({ ...recovery, signal, onProgress: options.onProgress });
@@ -118,7 +141,11 @@ async function check(
   result.scan_after = after;
   result.remaining_anomalies = after.anomalies.length;
   if (!isClean(after)) {
-    throw new PersistenceStartupError("still_damaged", `Startup refused: recovery (${recovery.mode}) left ${summarize(after)}.`, { scan, result });
+    throw new PersistenceStartupError(
+      "still_damaged",
+      `Startup refused: recovery (${recovery.mode}) left ${summarize(after)}.`,
+      { scan, result },
+    );
   }
   return result;
 }
@@ -141,7 +168,10 @@ export async function runStartupCheck(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new PersistenceStartupError("timeout", `Startup check did not finish within ${timeoutMs} ms (mode ${parsed.mode}). Raise timeoutMs or run the check offline (papyra doctor run).`);
+      const error = new PersistenceStartupError(
+        "timeout",
+        `Startup check did not finish within ${timeoutMs} ms (mode ${parsed.mode}). Raise timeoutMs or run the check offline (papyra doctor run).`,
+      );
       controller.abort(error);
       reject(error);
     }, timeoutMs);

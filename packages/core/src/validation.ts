@@ -12,6 +12,7 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
 /** Parses `value` with `schema`, or throws a {@link PersistenceValidationError} naming `subject`. */
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, subject: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new PersistenceValidationError(subject, toValidationIssues(result.error));
+  if (!result.success)
+    throw new PersistenceValidationError(subject, toValidationIssues(result.error));
   return result.data;
 }
