@@ -1,0 +1,3 @@
+export * from "./options.js";
+export * from "./rotation-plan.js";
+export * from "./segments.js";

@@ -1,0 +1,105 @@
+import { readdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * The naming of a rotation set: `path` is the active segment (index 0), `path.1` the newest
+ * rotated one, `path.(maxFiles-1)` the oldest. Every other name `path.*` in the directory
+ * belongs to the set's name space: it is either an auxiliary file the store itself keeps
+ * (lock, metrics sidecar, scan checkpoint), an orphaned rotated segment, or a leftover.
+ */
+export class SegmentSet {
+  readonly path: string;
+  readonly maxFiles: number;
+  readonly directory: string;
+  readonly baseName: string;
+  readonly #auxiliary: ReadonlySet<string>;
+
+  /** `auxiliaryPaths`: files the store keeps beside its segments, never reported as leftovers. */
+  constructor(path: string, maxFiles: number, auxiliaryPaths: readonly string[] = []) {
+    this.path = path;
+    this.maxFiles = maxFiles;
+    this.directory = dirname(path);
+    this.baseName = basename(path);
+    this.#auxiliary = new Set(
+      auxiliaryPaths.filter((p) => dirname(p) === this.directory).map((p) => basename(p)),
+    );
+  }
+
+  /** Path of segment `index` (0 = active, 1 = newest rotated). */
+  segmentPath(index: number): string {
+    return index === 0 ? this.path : `${this.path}.${index}`;
+  }
+
+  /** Every segment index of the set, oldest first: maxFiles-1 … 1, 0. */
+  indicesOldestFirst(): number[] {
+    const out: number[] = [];
+    for (let i = this.maxFiles - 1; i >= 0; i--) out.push(i);
+    return out;
+  }
+
+  /** Classifies one directory entry name relative to this set. */
+  classify(name: string): EntryClass {
+    if (name === this.baseName) return { type: "segment", index: 0 };
+    const prefix = `${this.baseName}.`;
+    if (!name.startsWith(prefix)) return { type: "foreign" };
+    if (this.#auxiliary.has(name)) return { type: "auxiliary" };
+    const suffix = name.slice(prefix.length);
+    if (/^[1-9][0-9]{0,8}$/.test(suffix)) {
+      const index = Number(suffix);
+      return index < this.maxFiles ? { type: "segment", index } : { type: "orphan", index };
+    }
+    return { type: "unexpected" };
+  }
+
+  /**
+   * Lists the directory and sorts what belongs to the set. Directories are not looked at, so
+   * a quarantine directory beside the store is never reported. A missing directory lists as empty.
+   */
+  async listDirectory(): Promise<DirectoryListing> {
+    const listing: DirectoryListing = { segments: [], orphans: [], unexpected: [] };
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(this.directory, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return listing;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) continue;
+      const c = this.classify(entry.name);
+      const path = join(this.directory, entry.name);
+      if (c.type === "segment") listing.segments.push({ index: c.index, path });
+      else if (c.type === "orphan") listing.orphans.push({ index: c.index, path });
+      else if (c.type === "unexpected") listing.unexpected.push(path);
+    }
+    // Oldest first: higher index is older, the active segment (0) last.
+    listing.segments.sort((a, b) => b.index - a.index);
+    listing.orphans.sort((a, b) => a.index - b.index);
+    listing.unexpected.sort();
+    return listing;
+  }
+}
+
+/** What one directory entry is to a rotation set. */
+export type EntryClass =
+  | { type: "segment"; index: number }
+  | { type: "orphan"; index: number }
+  | { type: "auxiliary" }
+  | { type: "unexpected" }
+  | { type: "foreign" };
+
+/** A segment file found on disk. */
+export interface SegmentFile {
+  index: number;
+  path: string;
+}
+
+/** The set's files as found in its directory. */
+export interface DirectoryListing {
+  /** Segments within the set, oldest first (gaps left by an interrupted rotation are fine). */
+  segments: SegmentFile[];
+  /** Files named like rotated segments beyond `maxFiles - 1`. */
+  orphans: SegmentFile[];
+  /** Other files in the set's name space: temp files and leftovers. */
+  unexpected: string[];
+}
