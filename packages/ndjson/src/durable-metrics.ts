@@ -1,0 +1,117 @@
+import {
+  addMetrics,
+  emptyMetrics,
+  METRIC_NAMES,
+  type MetricsSnapshot,
+  type PersistenceMetrics,
+  type StoredMetrics,
+} from "@papyra/core";
+import { z } from "zod";
+import { readJsonFile, writeJsonAtomic } from "./json-file.js";
+
+/** The metrics sidecar's content: cumulative counters since the last reset. */
+export interface MetricsFileContent extends StoredMetrics {
+  /** Bumped by every reset; a writer seeing a new generation zeroes its in-process counters. */
+  generation: number;
+}
+
+const counterSchema = z.number().finite().nonnegative().catch(0);
+const metricsFileSchema = z.object({
+  counters: z.record(z.string(), z.unknown()).catch({}),
+  since: z.number().finite().nullable().catch(null),
+  generation: z.number().int().nonnegative().catch(0),
+});
+
+/** Reads a metrics sidecar; a missing or damaged one reads as zeros, generation 0. */
+export async function readMetricsFile(path: string): Promise<MetricsFileContent> {
+  const raw = await readJsonFile(path);
+  const parsed = metricsFileSchema.safeParse(raw ?? {});
+  const content = parsed.success ? parsed.data : { counters: {}, since: null, generation: 0 };
+  const counters = emptyMetrics();
+  for (const name of METRIC_NAMES) counters[name] = counterSchema.parse(content.counters[name]);
+  return { counters, since: content.since, generation: content.generation };
+}
+
+/** Zeroes a metrics sidecar and bumps its generation, so running writers restart from zero. */
+export async function resetMetricsFile(
+  path: string,
+  now: number = Date.now() / 1000,
+): Promise<void> {
+  const current = await readMetricsFile(path);
+  await writeJsonAtomic(path, {
+    counters: emptyMetrics(),
+    since: now,
+    generation: current.generation + 1,
+  });
+}
+
+/** Options of {@link DurableMetrics}. */
+export interface DurableMetricsOptions {
+  /** How often to flush while counters moved. Default 1000 ms. */
+  intervalMs?: number;
+}
+
+/**
+ * Keeps a store's cumulative counters in a sidecar file, off the write path: a timer adds the
+ * in-process {@link PersistenceMetrics.takeDelta} to the file about once a second when counters
+ * moved, and {@link close} flushes the rest. When the file's generation changed (a reset by
+ * another process), the in-process counters are zeroed and counting restarts from zero. A
+ * metrics failure never fails a storage operation: flush errors are swallowed.
+ */
+export class DurableMetrics {
+  readonly path: string;
+  readonly #metrics: PersistenceMetrics;
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #generation: number | null = null;
+  #flushing: Promise<void> | null = null;
+
+  constructor(path: string, metrics: PersistenceMetrics, options: DurableMetricsOptions = {}) {
+    this.path = path;
+    this.#metrics = metrics;
+    this.#intervalMs = options.intervalMs ?? 1000;
+  }
+
+  /** Reads the current generation and starts the periodic flush (the timer never keeps the process alive). */
+  async start(): Promise<void> {
+    this.#generation = (await readMetricsFile(this.path).catch(() => null))?.generation ?? 0;
+    this.#timer = setInterval(() => void this.flush(), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Adds pending counts to the file now, or adopts a reset made elsewhere. Never rejects. */
+  flush(): Promise<void> {
+    if (this.#flushing) return this.#flushing;
+    this.#flushing = this.#flushOnce()
+      .catch(() => {})
+      .finally(() => {
+        this.#flushing = null;
+      });
+    return this.#flushing;
+  }
+
+  /** Stops the timer and flushes what is pending. */
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+
+  async #flushOnce(): Promise<void> {
+    const current = await readMetricsFile(this.path);
+    if (this.#generation !== null && current.generation !== this.#generation) {
+      // Reset elsewhere: count from zero, dropping counts from before the reset.
+      this.#generation = current.generation;
+      this.#metrics.reset();
+      return;
+    }
+    this.#generation = current.generation;
+    if (!this.#metrics.dirty) return;
+    const delta: MetricsSnapshot = this.#metrics.takeDelta();
+    await writeJsonAtomic(this.path, {
+      counters: addMetrics(current.counters, delta),
+      since: current.since,
+      generation: current.generation,
+    });
+  }
+}

@@ -1,0 +1,368 @@
+import { copyFile, mkdir, open, stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import {
+  type Anomaly,
+  type DecodedLine,
+  PersistenceConfigurationError,
+  PersistenceDamagedError,
+  type Progress,
+  type RetentionItem,
+  RetentionPlanner,
+  type RetentionPolicy,
+} from "@papyra/core";
+import { atomicRewrite, fsyncDirectory } from "./atomic-rewrite.js";
+import { decodeLineBytes } from "./decode.js";
+import { type RawLine, readLines } from "./read-lines.js";
+
+/** A valid stored record (known or unknown kind) as the file operations see it. */
+export interface StoredRecordInfo extends RetentionItem {
+  kind: string;
+  timestamp: number;
+  /** Size of the stored line, newline included. */
+  bytes: number;
+  line: number;
+  offset: number;
+}
+
+/** Options of {@link scanFile}. */
+export interface FileScanOptions {
+  /** Start here (the start of a line), e.g. an incremental checkpoint. Default 0. */
+  startOffset?: number;
+  /** Line number at `startOffset`. Default 1. */
+  startLine?: number;
+  /** Stop here. Default: the size when the scan starts (later appends are not scanned). */
+  endOffset?: number;
+  maxLineBytes?: number;
+  /** Keep at most this many anomalies in the result (all are counted). Default 10 000. */
+  maxAnomalies?: number;
+  /** Called for every valid record (known or unknown kind), oldest first. */
+  onRecord?: (record: StoredRecordInfo) => void;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What {@link scanFile} found in one file. */
+export interface FileScanResult {
+  path: string;
+  anomalies: Anomaly[];
+  /** All anomalies found, including any beyond `maxAnomalies`. */
+  anomalyCount: number;
+  /** Valid records, unknown kinds included. */
+  records: number;
+  /** Bytes read by this scan. */
+  bytesScanned: number;
+  /** Offset where the scan stopped (the file size it saw). */
+  endOffset: number;
+  /** Line number the next line after `endOffset` would have. */
+  nextLine: number;
+}
+
+/** The anomaly of one line, or null when it is fine (a record, an unknown kind, a blank line). */
+export function lineAnomaly(path: string, raw: RawLine, decoded: DecodedLine): Anomaly | null {
+  const where = { path, ...(raw.line > 0 ? { line: raw.line } : {}), offset: raw.offset };
+  if (!raw.terminated) {
+    const complete = decoded.type === "record" || decoded.type === "unknown_kind";
+    return {
+      type: "TRUNCATED_LINE",
+      ...where,
+      detail: complete
+        ? "last line has no newline but holds a complete record; repair keeps it and adds the newline"
+        : `last line is incomplete (${raw.length} bytes, no newline); repair drops it`,
+    };
+  }
+  if (raw.bytes === null) {
+    return {
+      type: "CORRUPTED_LINE",
+      ...where,
+      detail: `line of ${raw.length} bytes exceeds the line size limit`,
+    };
+  }
+  if (decoded.type === "corrupt")
+    return { type: "CORRUPTED_LINE", ...where, detail: decoded.detail };
+  if (decoded.type === "invalid")
+    return { type: "INVALID_RECORD", ...where, detail: decoded.detail };
+  return null;
+}
+
+function recordInfo(raw: RawLine, decoded: DecodedLine): StoredRecordInfo | null {
+  if (decoded.type !== "record" && decoded.type !== "unknown_kind") return null;
+  return {
+    kind: decoded.kind,
+    timestamp: decoded.timestamp,
+    bytes: raw.length + 1,
+    line: raw.line,
+    offset: raw.offset,
+  };
+}
+
+function progressEvery(
+  phase: Progress["phase"],
+  total: number,
+  onProgress?: (p: Progress) => void,
+) {
+  let last = 0;
+  return (done: number, force = false) => {
+    if (!onProgress || (!force && done - last < 4 * 1024 * 1024)) return;
+    last = done;
+    try {
+      onProgress({ phase, done, total, unit: "bytes" });
+    } catch {
+      // progress callbacks must not break the operation
+    }
+  };
+}
+
+/**
+ * Scans one NDJSON file without changing it, with memory bounded by the line size limit.
+ * Never throws on bad data; rejects only when the file cannot be read (ENOENT included).
+ */
+export async function scanFile(
+  path: string,
+  options: FileScanOptions = {},
+): Promise<FileScanResult> {
+  const start = options.startOffset ?? 0;
+  const end = options.endOffset ?? (await stat(path)).size;
+  const maxAnomalies = options.maxAnomalies ?? 10_000;
+  const report = progressEvery("scan", end, options.onProgress);
+  const result: FileScanResult = {
+    path,
+    anomalies: [],
+    anomalyCount: 0,
+    records: 0,
+    bytesScanned: 0,
+    endOffset: end,
+    nextLine: options.startLine ?? 1,
+  };
+  for await (const raw of readLines(path, {
+    startOffset: start,
+    startLine: options.startLine ?? 1,
+    endOffset: end,
+    maxLineBytes: options.maxLineBytes,
+    signal: options.signal,
+  })) {
+    const decoded = decodeLineBytes(raw.bytes);
+    const anomaly = lineAnomaly(path, raw, decoded);
+    if (anomaly) {
+      result.anomalyCount += 1;
+      if (result.anomalies.length < maxAnomalies) result.anomalies.push(anomaly);
+    }
+    const info = recordInfo(raw, decoded);
+    if (info) {
+      result.records += 1;
+      options.onRecord?.(info);
+    }
+    result.nextLine = raw.line + (raw.terminated ? 1 : 0);
+    report(raw.offset + raw.length);
+  }
+  result.bytesScanned = end - start;
+  report(end, true);
+  return result;
+}
+
+/** Options of {@link repairFile}. */
+export interface RepairFileOptions {
+  /** Decides for each valid record whether to keep it (retention), in file order. Default: keep all. */
+  keep?: (record: StoredRecordInfo) => boolean;
+  /** Copy the damaged original here before rewriting (quarantine). */
+  quarantineDir?: string;
+  maxLineBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What {@link repairFile} or {@link rewriteKeeping} did to one file. */
+export interface FileRewriteResult {
+  path: string;
+  /** True when the file was replaced. */
+  changed: boolean;
+  /** Valid records (known or unknown kinds) before. */
+  recordsBefore: number;
+  /** Valid records kept. */
+  recordsAfter: number;
+  /** Damaged lines dropped (torn tails, corrupted lines, invalid records). */
+  droppedDamaged: number;
+  /** Valid records dropped because `keep` said so. */
+  droppedByRetention: number;
+  /** Where the damaged original was copied, in quarantine mode. */
+  quarantinedTo: string | null;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+const NEWLINE = Buffer.from("\n");
+
+/**
+ * Rewrites one file keeping every valid record (known or unknown kind) that `keep` accepts and
+ * every blank line, byte for byte, and drops damaged lines. A last line without newline that
+ * holds a complete record is kept and gets its newline. Atomic (temp file, fsync, rename, fsync
+ * of the directory); the file is left untouched when there is nothing to change. The caller
+ * holds the writer lock (or pauses its own writer).
+ */
+export async function repairFile(
+  path: string,
+  options: RepairFileOptions = {},
+): Promise<FileRewriteResult> {
+  return rewriteFile(path, { ...options, refuseDamage: false });
+}
+
+/** Options of {@link rewriteKeeping}. */
+export interface RewriteKeepingOptions {
+  /** Decides for each valid record whether to keep it, in file order. */
+  keep: (record: StoredRecordInfo) => boolean;
+  maxLineBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * Compaction's second pass over one file: copies byte for byte every record `keep` accepts.
+ * Rejects with PersistenceDamagedError (changing nothing) if it meets a damaged line. Atomic;
+ * the file is untouched when nothing is dropped.
+ */
+export async function rewriteKeeping(
+  path: string,
+  options: RewriteKeepingOptions,
+): Promise<FileRewriteResult> {
+  return rewriteFile(path, { ...options, refuseDamage: true });
+}
+
+async function rewriteFile(
+  path: string,
+  options: RepairFileOptions & { refuseDamage: boolean },
+): Promise<FileRewriteResult> {
+  if (options.quarantineDir !== undefined && options.quarantineDir.trim() === "") {
+    throw new PersistenceConfigurationError(
+      "quarantine needs a directory (quarantineDir is empty)",
+    );
+  }
+  const st = await stat(path);
+  const report = progressEvery(
+    options.refuseDamage ? "compact" : "recover",
+    st.size,
+    options.onProgress,
+  );
+  const result: FileRewriteResult = {
+    path,
+    changed: false,
+    recordsBefore: 0,
+    recordsAfter: 0,
+    droppedDamaged: 0,
+    droppedByRetention: 0,
+    quarantinedTo: null,
+    bytesBefore: st.size,
+    bytesAfter: st.size,
+  };
+  let addedNewline = false;
+  const rewrite = await atomicRewrite(
+    path,
+    async (out) => {
+      for await (const raw of readLines(path, {
+        endOffset: st.size,
+        maxLineBytes: options.maxLineBytes,
+        signal: options.signal,
+      })) {
+        const decoded = decodeLineBytes(raw.bytes);
+        const anomaly = lineAnomaly(path, raw, decoded);
+        const info = recordInfo(raw, decoded);
+        if (anomaly && !(info && !raw.terminated)) {
+          if (options.refuseDamage) throw new PersistenceDamagedError(path, 1);
+          result.droppedDamaged += 1;
+          continue;
+        }
+        if (anomaly && options.refuseDamage) throw new PersistenceDamagedError(path, 1);
+        if (info) {
+          result.recordsBefore += 1;
+          if (options.keep && !options.keep(info)) {
+            result.droppedByRetention += 1;
+            continue;
+          }
+          result.recordsAfter += 1;
+        }
+        // raw.bytes is non-null here: oversized lines are always anomalies.
+        await out.write(raw.bytes ?? Buffer.alloc(0));
+        await out.write(NEWLINE);
+        if (!raw.terminated) addedNewline = true;
+        report(raw.offset + raw.length);
+      }
+      const changed = result.droppedDamaged > 0 || result.droppedByRetention > 0 || addedNewline;
+      if (changed && options.quarantineDir !== undefined && result.droppedDamaged > 0) {
+        result.quarantinedTo = await quarantineCopy(path, options.quarantineDir);
+      }
+      return changed;
+    },
+    { mode: st.mode & 0o777 },
+  );
+  result.changed = rewrite.replaced;
+  if (rewrite.replaced) result.bytesAfter = rewrite.bytes;
+  report(st.size, true);
+  return result;
+}
+
+/**
+ * Copies a damaged file into `quarantineDir` (created if missing) as
+ * `quarantined-<time>-<random>-<name>`, so a copy never matches the store's own file pattern.
+ * Returns the copy's path.
+ */
+export async function quarantineCopy(path: string, quarantineDir: string): Promise<string> {
+  const dir = resolve(quarantineDir);
+  await mkdir(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "");
+  const random = Math.random().toString(16).slice(2, 8);
+  const target = join(dir, `quarantined-${stamp}-${random}-${basename(path)}`);
+  await copyFile(path, target);
+  const handle = await open(target, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fsyncDirectory(dir);
+  return target;
+}
+
+/** What {@link compactFile} did. */
+export interface FileCompactionResult {
+  beforeRecords: number;
+  afterRecords: number;
+  removedRecords: number;
+  beforeBytes: number;
+  afterBytes: number;
+}
+
+/**
+ * Compacts one file on its own: pass one scans it (refusing any damage with
+ * PersistenceDamagedError, changing nothing) and plans retention; pass two rewrites it without
+ * what the policy excludes. Memory is bounded. For a store made of several files, run
+ * {@link scanFile} with `onRecord: planner.observe` over all of them, then {@link rewriteKeeping}.
+ */
+export async function compactFile(
+  path: string,
+  policy: RetentionPolicy,
+  options: {
+    now?: number;
+    maxLineBytes?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: Progress) => void;
+  } = {},
+): Promise<FileCompactionResult> {
+  const planner = new RetentionPlanner(policy, options.now);
+  const scan = await scanFile(path, {
+    maxLineBytes: options.maxLineBytes,
+    signal: options.signal,
+    onRecord: (info) => planner.observe(info),
+  });
+  if (scan.anomalyCount > 0) throw new PersistenceDamagedError(path, scan.anomalyCount);
+  const rewrite = await rewriteKeeping(path, {
+    keep: (info) => planner.keep(info),
+    maxLineBytes: options.maxLineBytes,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  return {
+    beforeRecords: rewrite.recordsBefore,
+    afterRecords: rewrite.recordsAfter,
+    removedRecords: rewrite.droppedByRetention,
+    beforeBytes: rewrite.bytesBefore,
+    afterBytes: rewrite.bytesAfter,
+  };
+}
