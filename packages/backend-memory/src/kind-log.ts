@@ -1,0 +1,92 @@
+import { decodeLine, type RecordByKind, type RecordKind } from "@papyra/core";
+
+/** One stored record: its line (the wire form, so reads return fresh copies) and its facts. */
+export interface StoredEntry {
+  line: string;
+  /** UTF-8 bytes of the line plus its newline: the record's size for retention. */
+  bytes: number;
+  timestamp: number;
+}
+
+/**
+ * The records of one kind, oldest first, with running totals. A queue with a moving head so
+ * trimming the oldest record is O(1) amortised.
+ */
+export class KindLog {
+  #entries: StoredEntry[] = [];
+  #head = 0;
+  #bytes = 0;
+
+  /** Number of stored records. */
+  get count(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  /** Sum of the stored records' sizes. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Appends a record as the newest. */
+  push(entry: StoredEntry): void {
+    this.#entries.push(entry);
+    this.#bytes += entry.bytes;
+  }
+
+  /** The oldest stored record, if any. */
+  oldest(): StoredEntry | undefined {
+    return this.#entries[this.#head];
+  }
+
+  /** Drops the oldest record. */
+  dropOldest(): void {
+    const entry = this.#entries[this.#head];
+    if (!entry) return;
+    this.#entries[this.#head] = undefined as unknown as StoredEntry; // let it be collected
+    this.#head += 1;
+    this.#bytes -= entry.bytes;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** Keeps only the records `keep` accepts, in order; returns how many were removed. */
+  retain(keep: (entry: StoredEntry) => boolean): number {
+    const kept: StoredEntry[] = [];
+    let bytes = 0;
+    for (let i = this.#head; i < this.#entries.length; i++) {
+      const entry = this.#entries[i] as StoredEntry;
+      if (keep(entry)) {
+        kept.push(entry);
+        bytes += entry.bytes;
+      }
+    }
+    const removed = this.count - kept.length;
+    this.#entries = kept;
+    this.#head = 0;
+    this.#bytes = bytes;
+    return removed;
+  }
+
+  /** Stored records, newest first. */
+  *newestFirst(): Generator<StoredEntry> {
+    for (let i = this.#entries.length - 1; i >= this.#head; i--)
+      yield this.#entries[i] as StoredEntry;
+  }
+
+  /** Stored records, oldest first. */
+  *oldestFirst(): Generator<StoredEntry> {
+    for (let i = this.#head; i < this.#entries.length; i++) yield this.#entries[i] as StoredEntry;
+  }
+}
+
+/** Parses a stored line back into a fresh record object (without `kind`). */
+export function readEntry<K extends RecordKind>(entry: StoredEntry): RecordByKind[K] {
+  const decoded = decodeLine(entry.line);
+  if (decoded.type !== "record") {
+    // Lines are produced by encodeRecord, so this means memory was corrupted by a bug.
+    throw new Error(`memory backend: stored line no longer decodes (${decoded.type})`);
+  }
+  return decoded.record as RecordByKind[K];
+}

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import {
+  type CompactionReport,
+  nowSeconds,
+  type PersistenceBackend,
+  type RetentionPolicy,
+} from "@papyra/core";
+import type { SuiteHarness } from "../harness.js";
+import { KINDS, list, makeRecord, recordBytes, seqs, write } from "../records.js";
+import { snapshotStore } from "./scan.js";
+
+/** Asserts the report's figures are whole, non-negative and consistent with each other. */
+export function assertConsistentReport(report: CompactionReport): void {
+  for (const key of ["before_records", "after_records", "removed_records"] as const) {
+    assert.ok(Number.isInteger(report[key]) && report[key] >= 0, `${key} = ${report[key]}`);
+  }
+  assert.equal(
+    report.removed_records,
+    report.before_records - report.after_records,
+    "removed = before - after",
+  );
+  for (const key of ["before_bytes", "after_bytes", "reclaimed_bytes"] as const) {
+    const value = report[key];
+    assert.ok(value === null || (Number.isInteger(value) && value >= 0), `${key} = ${value}`);
+  }
+  if (report.before_bytes !== null && report.after_bytes !== null) {
+    assert.ok(report.after_bytes <= report.before_bytes, "compaction grew the store");
+    if (report.reclaimed_bytes !== null) {
+      assert.equal(
+        report.reclaimed_bytes,
+        report.before_bytes - report.after_bytes,
+        "reclaimed = before - after bytes",
+      );
+    }
+  }
+}
+
+async function compact(backend: PersistenceBackend): Promise<CompactionReport> {
+  const report = (await backend.compact?.()) as CompactionReport;
+  assertConsistentReport(report);
+  return report;
+}
+
+/** compact(): removes exactly what retention excludes; the report's figures add up. */
+export function compactionGroup(h: SuiteHarness): void {
+  const needs = { requires: "compact" } as const;
+
+  h.test(
+    "compacting an empty store reports zeros",
+    async (t) => {
+      const backend = await t.open();
+      const report = await compact(backend);
+      assert.equal(report.before_records, 0);
+      assert.equal(report.after_records, 0);
+      assert.equal(report.removed_records, 0);
+    },
+    needs,
+  );
+
+  h.test(
+    "compaction without retention keeps every record",
+    async (t) => {
+      const backend = await t.open();
+      for (let n = 1; n <= 5; n++)
+        for (const kind of KINDS) await write(backend, kind, makeRecord(kind, n));
+      const before = await snapshotStore(backend);
+      const report = await compact(backend);
+      assert.equal(report.before_records, 5 * KINDS.length);
+      assert.equal(report.after_records, 5 * KINDS.length);
+      assert.equal(report.removed_records, 0);
+      if (report.reclaimed_bytes !== null) assert.equal(report.reclaimed_bytes, 0);
+      if (report.after_bytes !== null) {
+        let bytes = 0;
+        for (const kind of KINDS)
+          for (let n = 1; n <= 5; n++) bytes += recordBytes(kind, makeRecord(kind, n));
+        assert.ok(report.after_bytes >= bytes, "after_bytes smaller than the stored lines");
+      }
+      assert.deepEqual(await snapshotStore(backend), before);
+    },
+    needs,
+  );
+
+  h.test(
+    "compaction keeps exactly what retention keeps, per kind",
+    async (t) => {
+      const now = nowSeconds();
+      const policy: RetentionPolicy = { maxRecords: 3, maxAgeSeconds: 3600 };
+      const backend = await t.open(policy);
+      for (let n = 1; n <= 8; n++) {
+        for (const kind of KINDS) {
+          const timestamp = n === 7 ? now - 7200 : now - 100 + n;
+          await write(backend, kind, makeRecord(kind, n, { timestamp }));
+        }
+      }
+      const before = await snapshotStore(backend);
+      for (const kind of KINDS) assert.deepEqual(seqs(before[kind]), [5, 6, 8], kind);
+      const report = await compact(backend);
+      assert.equal(report.after_records, 3 * KINDS.length, "after_records = what retention keeps");
+      assert.deepEqual(await snapshotStore(backend), before, "compaction changed what is listed");
+      const again = await compact(backend);
+      assert.equal(again.removed_records, 0, "a second compaction removes nothing");
+      assert.equal(again.before_records, 3 * KINDS.length);
+    },
+    needs,
+  );
+
+  h.testWithReopen(
+    "compaction physically removes what retention excludes, and nothing else",
+    async (t) => {
+      const first = await t.open();
+      const now = nowSeconds();
+      for (let n = 1; n <= 10; n++) {
+        await first.recordEvent(
+          makeRecord("event", n, { timestamp: n === 9 ? now - 7200 : now - 100 + n }),
+        );
+      }
+      for (let n = 1; n <= 2; n++)
+        await first.recordAudit(makeRecord("audit", n, { timestamp: now - 50 + n }));
+      const policy: RetentionPolicy = { maxRecords: 4, maxAgeSeconds: 3600 };
+      const second = await t.reopen(first, policy);
+      const listed = await snapshotStore(second);
+      assert.deepEqual(seqs(listed.event), [6, 7, 8, 10]);
+      const report = await compact(second);
+      assert.equal(report.before_records, 12);
+      assert.equal(report.after_records, 6);
+      assert.equal(report.removed_records, 6);
+      if (report.reclaimed_bytes !== null) assert.ok(report.reclaimed_bytes > 0, "reclaimed_bytes");
+      assert.deepEqual(await snapshotStore(second), listed, "compaction changed what is listed");
+      // Without retention, only what compaction kept is left: it was physically removed.
+      const third = await t.reopen(second);
+      assert.deepEqual(await snapshotStore(third), listed);
+      assert.equal((await list(third, "audit")).length, 2, "audits untouched");
+    },
+    needs,
+  );
+
+  h.test(
+    "writes and reads work after compaction",
+    async (t) => {
+      const backend = await t.open({ maxRecords: 2 });
+      for (let n = 1; n <= 4; n++) await backend.recordEvent(makeRecord("event", n));
+      await compact(backend);
+      await backend.recordEvent(makeRecord("event", 5));
+      assert.deepEqual(seqs(await backend.listEvents()), [4, 5]);
+    },
+    needs,
+  );
+}

@@ -1,0 +1,21 @@
+export type { Capability, TestHarness } from "./harness.js";
+export {
+  BASE_TIME,
+  list,
+  makeAudit,
+  makeDeadLetter,
+  makeEvent,
+  makeRecord,
+  recordBytes,
+  write,
+} from "./records.js";
+export { runConformanceSuite } from "./suite.js";
+export {
+  CONFORMANCE_GROUPS,
+  type ConformanceGroup,
+  type ConformanceOptions,
+  type ConformanceSubject,
+  type OpenOptions,
+  type TestBody,
+  type TestRunner,
+} from "./types.js";
