@@ -1,0 +1,185 @@
+import { resolve } from "node:path";
+import {
+  backendCapabilities,
+  formatAddress,
+  type PersistenceBackend,
+  RECOVERY_MODES,
+  type RecoveryMode,
+} from "@papyra/core";
+import { type CliContext, type CommandResult, withStore } from "../context.js";
+import { ExitCode, UnsupportedError, UsageError } from "../exit-codes.js";
+import {
+  capabilityList,
+  printCompaction,
+  printRecovery,
+  printScan,
+  storeLine,
+} from "../output/reports.js";
+import { formatTimestamp } from "./inspect.js";
+import { printStoredMetrics, readMetrics, type StoredMetricsView } from "./metrics.js";
+
+function unsupported(backend: string, operation: string): UnsupportedError {
+  return new UnsupportedError(`Backend "${backend}" does not support ${operation}.`);
+}
+
+/** `persistence scan`: a full scan; exit 2 when anything is found. */
+export async function scanCommand(
+  context: CliContext,
+  args: Record<string, unknown>,
+): Promise<CommandResult> {
+  return withStore(context, args, async ({ backend, info }) => {
+    if (typeof backend.scan !== "function") throw unsupported(info.backend, "scan");
+    const scan = await backend.scan({ onProgress: context.out.progress() });
+    context.out.finish();
+    return {
+      exitCode: scan.anomalies.length ? ExitCode.anomaliesRemain : ExitCode.ok,
+      data: { store: info, scan },
+      print(out) {
+        out.pairs([
+          ["Store", storeLine(info)],
+          ["Location", scan.location],
+        ]);
+        printScan(out, "Scan", scan);
+      },
+    };
+  });
+}
+
+/** `persistence recover`: recovers, then scans; exit 2 when anything remains. */
+export async function recoverCommand(
+  context: CliContext,
+  args: { mode: RecoveryMode; "quarantine-dir"?: string } & Record<string, unknown>,
+): Promise<CommandResult> {
+  if (!RECOVERY_MODES.includes(args.mode)) throw new UsageError(`unknown --mode ${args.mode}`);
+  const dir = args["quarantine-dir"];
+  if (args.mode === "quarantine" && dir === undefined) {
+    throw new UsageError(
+      "--mode quarantine needs --quarantine-dir DIR (where the damaged originals are copied)",
+    );
+  }
+  return withStore(context, args, async ({ backend, info }) => {
+    if (typeof backend.recover !== "function" || typeof backend.scan !== "function") {
+      throw unsupported(info.backend, "recovery");
+    }
+    const onProgress = context.out.progress();
+    const recovery = await backend.recover({
+      mode: args.mode,
+      ...(dir === undefined ? {} : { quarantineDir: resolve(context.cwd, dir) }),
+      onProgress,
+    });
+    const scan = await backend.scan({ onProgress });
+    context.out.finish();
+    return {
+      exitCode: scan.anomalies.length ? ExitCode.anomaliesRemain : ExitCode.ok,
+      data: { store: info, recovery, scan_after: scan },
+      print(out) {
+        out.pairs([["Store", storeLine(info)]]);
+        printScan(out, "Before", recovery.scan_before);
+        printRecovery(out, recovery);
+        printScan(out, "After", scan);
+      },
+    };
+  });
+}
+
+/** `persistence compact`: removes what retention excludes; damage means exit 2. */
+export async function compactCommand(
+  context: CliContext,
+  args: Record<string, unknown>,
+): Promise<CommandResult> {
+  return withStore(context, args, async ({ backend, info }) => {
+    if (typeof backend.compact !== "function") throw unsupported(info.backend, "compaction");
+    const compaction = await backend.compact({ onProgress: context.out.progress() });
+    context.out.finish();
+    return {
+      exitCode: ExitCode.ok,
+      data: { store: info, compaction },
+      print(out) {
+        out.pairs([["Store", storeLine(info)]]);
+        printCompaction(out, compaction);
+      },
+    };
+  });
+}
+
+interface KindSummary {
+  count: number;
+  oldest: number | null;
+  newest: number | null;
+}
+
+async function summarizeKind(list: () => Promise<{ timestamp: number }[]>): Promise<KindSummary> {
+  const records = await list();
+  return {
+    count: records.length,
+    oldest: records[0]?.timestamp ?? null,
+    newest: records[records.length - 1]?.timestamp ?? null,
+  };
+}
+
+/** Counts and time spans of each record kind, as reads return them (retention applied). */
+export async function recordCounts(
+  backend: PersistenceBackend,
+): Promise<Record<string, KindSummary>> {
+  return {
+    events: await summarizeKind(() => backend.listEvents()),
+    audits: await summarizeKind(() => backend.listAudits()),
+    dead_letters: await summarizeKind(() => backend.listDeadLetters()),
+  };
+}
+
+/** `persistence inspect`: what the store holds, its capabilities and retention. */
+export async function persistenceInspectCommand(
+  context: CliContext,
+  args: { "show-metrics"?: boolean } & Record<string, unknown>,
+): Promise<CommandResult> {
+  return withStore(context, args, async ({ backend, info }) => {
+    const capabilities = backendCapabilities(backend);
+    const counts = await recordCounts(backend);
+    const lastEvent = (await backend.listEvents({ limit: 1 }))[0];
+    const metrics: StoredMetricsView | undefined = args["show-metrics"]
+      ? await readMetrics(backend, info.backend)
+      : undefined;
+    const retention = capabilities.retention ? (backend.retention ?? null) : null;
+    return {
+      exitCode: ExitCode.ok,
+      data: {
+        store: info,
+        capabilities,
+        retention,
+        records: counts,
+        ...(metrics ? { metrics } : {}),
+      },
+      print(out) {
+        out.pairs([
+          ["Store", storeLine(info)],
+          ["Capabilities", capabilityList(capabilities)],
+          [
+            "Retention",
+            retention && Object.keys(retention).length ? JSON.stringify(retention) : "none",
+          ],
+        ]);
+        out.line();
+        out.table([
+          ["KIND", "RECORDS", "OLDEST", "NEWEST"],
+          ...Object.entries(counts).map(([kind, summary]) => [
+            kind,
+            String(summary.count),
+            summary.oldest === null ? "-" : formatTimestamp(summary.oldest),
+            summary.newest === null ? "-" : formatTimestamp(summary.newest),
+          ]),
+        ]);
+        if (lastEvent) {
+          out.line();
+          out.pairs([
+            ["Last event", `${lastEvent.event_type} ${formatAddress(lastEvent.actor_address)}`],
+          ]);
+        }
+        if (metrics) {
+          out.line();
+          printStoredMetrics(out, metrics);
+        }
+      },
+    };
+  });
+}

@@ -1,0 +1,381 @@
+import { RECOVERY_MODES, STARTUP_MODES } from "@papyra/core";
+import yargs, { type Argv } from "yargs";
+import { prescan } from "./argv-prescan.js";
+import { backendsCommand } from "./commands/backends.js";
+import { demoCommand } from "./commands/demo.js";
+import {
+  inspectAuditsCommand,
+  inspectDeadLettersCommand,
+  inspectEventsCommand,
+  inspectSummaryCommand,
+} from "./commands/inspect.js";
+import { metricsCommand, metricsResetCommand } from "./commands/metrics.js";
+import {
+  compactCommand,
+  persistenceInspectCommand,
+  recoverCommand,
+  scanCommand,
+} from "./commands/persistence.js";
+import { type StartupCheckArgs, startupCheckCommand } from "./commands/startup-check.js";
+import type { CliContext, CommandResult } from "./context.js";
+import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
+import { Output, type OutputStreams } from "./output/output.js";
+import { type StoreSelection, selectStore } from "./store/select-store.js";
+import { cliVersion } from "./version.js";
+
+/** Where the CLI runs: its arguments, directory, environment and output streams. */
+export interface CliRun extends OutputStreams {
+  argv: string[];
+  cwd: string;
+}
+
+type Args = Record<string, unknown>;
+
+function errorDocument(command: string, exitCode: number, error: unknown): Record<string, unknown> {
+  const e = error as { code?: unknown; message?: unknown; issues?: unknown };
+  return {
+    command,
+    ok: false,
+    exit_code: exitCode,
+    error: {
+      code: typeof e.code === "string" ? e.code : "INTERNAL",
+      message: typeof e.message === "string" ? e.message : String(error),
+      ...(Array.isArray(e.issues) ? { issues: e.issues } : {}),
+    },
+  };
+}
+
+/** Runs the CLI once and returns its exit code. Never throws. */
+export async function runCli(run: CliRun): Promise<number> {
+  const early = prescan(run.argv);
+  const out = new Output(run, early.json);
+  let selectionPromise: Promise<StoreSelection> | undefined;
+  const context: CliContext = {
+    out,
+    cwd: run.cwd,
+    env: run.env,
+    storeFlags: early,
+    selection: () => {
+      selectionPromise ??= selectStore(early, run.env, run.cwd);
+      return selectionPromise;
+    },
+  };
+
+  const fail = (command: string, error: unknown): number => {
+    const exitCode = exitCodeFor(error);
+    out.finish();
+    const message = error instanceof Error ? error.message : String(error);
+    out.diag(`papyra: ${message}`);
+    if (exitCode === ExitCode.internal && error instanceof Error && run.env.PAPYRA_DEBUG) {
+      out.diag(error.stack ?? "");
+    }
+    if (out.json) out.document(errorDocument(command, exitCode, error));
+    return exitCode;
+  };
+
+  // The backend decides which option flags exist, so it is chosen before the full parse. A
+  // configuration problem is kept and reported when a command needs the store.
+  let selection: StoreSelection | undefined;
+  let selectionError: unknown;
+  try {
+    selection = await context.selection();
+  } catch (error) {
+    selectionError = error;
+  }
+
+  let exitCode: number = ExitCode.ok;
+  const handle =
+    (command: string, fn: (args: Args) => Promise<CommandResult>) =>
+    async (args: Args): Promise<void> => {
+      try {
+        const result = await fn(args);
+        out.finish();
+        if (out.json) {
+          out.document({
+            command,
+            ok: result.exitCode === ExitCode.ok,
+            exit_code: result.exitCode,
+            ...result.data,
+          });
+        } else {
+          result.print(out);
+        }
+        exitCode = result.exitCode;
+      } catch (error) {
+        exitCode = fail(command, error);
+      }
+    };
+
+  const listingOptions = (y: Argv) =>
+    y
+      .option("limit", { type: "string", describe: "Keep the newest N matching records" })
+      .option("since", {
+        type: "string",
+        describe: "From this time: epoch seconds, ISO-8601, or a duration ago (15m, 2h, 7d)",
+      })
+      .option("until", { type: "string", describe: "Up to this time (same forms as --since)" })
+      .option("reverse", { type: "boolean", describe: "Newest first" });
+
+  const startupOptions = (y: Argv, defaultMode: string) =>
+    y
+      .option("mode", { choices: STARTUP_MODES, default: defaultMode, describe: "Startup mode" })
+      .option("recovery-mode", {
+        choices: RECOVERY_MODES,
+        describe: "Recovery used by --mode recover (default repair)",
+      })
+      .option("quarantine-dir", {
+        type: "string",
+        describe: "Where quarantine copies damaged originals",
+      })
+      .option("full", {
+        type: "boolean",
+        describe: "Verify everything, not only what was written since the last clean scan",
+      })
+      .option("timeout-ms", { type: "string", describe: "Give up after this many milliseconds" });
+
+  let parser = yargs(run.argv)
+    .scriptName("papyra")
+    .usage("$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.")
+    .option("json", {
+      type: "boolean",
+      global: true,
+      describe: "Print one JSON document on stdout",
+    })
+    .option("config", {
+      type: "string",
+      global: true,
+      describe:
+        "Config file (default: papyra.config.{ts,mjs,js,json} or package.json#papyra, searched upwards)",
+    })
+    .option("path", {
+      type: "string",
+      global: true,
+      describe: "Store path of a file backend (default ./papyra.ndjson)",
+    })
+    .option("backend", {
+      type: "string",
+      global: true,
+      describe: "Backend name (json, rotating, redis, ...) or package name",
+    });
+  if (selection) {
+    const group = `Options of backend "${selection.loaded.definition.name}":`;
+    for (const flag of selection.flags) {
+      const env = Object.entries(selection.loaded.definition.env ?? {}).find(
+        ([option]) => option === flag.path.join("."),
+      );
+      const description = [flag.description, env ? `[env ${env[1]}]` : ""]
+        .filter(Boolean)
+        .join(" ");
+      parser = parser.option(flag.flag, {
+        type: flag.kind === "boolean" ? "boolean" : "string",
+        global: true,
+        group,
+        describe: description,
+        ...(flag.choices ? { choices: flag.choices } : {}),
+      });
+    }
+  }
+
+  parser = parser
+    .command("doctor", "Health check of the store", (y) =>
+      y
+        .command(
+          "run",
+          "Run the startup check (default mode scan_only) and report",
+          (c) => startupOptions(c, "scan_only"),
+          handle("doctor run", (a) =>
+            startupCheckCommand(context, a as StartupCheckArgs & Args, true),
+          ),
+        )
+        .demandCommand(1, "Choose a doctor command: run"),
+    )
+    .command("persistence", "Scan, recover, compact and inspect the store", (y) =>
+      y
+        .command(
+          "scan",
+          "Full scan; exit 2 if anything is found",
+          {},
+          handle("persistence scan", (a) => scanCommand(context, a)),
+        )
+        .command(
+          "recover",
+          "Recover (default repair), then scan; exit 2 if anything remains",
+          (c) =>
+            c
+              .option("mode", {
+                choices: RECOVERY_MODES,
+                default: "repair",
+                describe: "Recovery mode",
+              })
+              .option("quarantine-dir", {
+                type: "string",
+                describe: "Where quarantine copies damaged originals",
+              }),
+          handle("persistence recover", (a) =>
+            recoverCommand(context, a as Parameters<typeof recoverCommand>[1]),
+          ),
+        )
+        .command(
+          "startup-check",
+          "Run the startup check (default mode fail_on_anomaly)",
+          (c) => startupOptions(c, "fail_on_anomaly"),
+          handle("persistence startup-check", (a) =>
+            startupCheckCommand(context, a as StartupCheckArgs & Args, false),
+          ),
+        )
+        .command(
+          "compact",
+          "Remove what retention excludes and print the report",
+          {},
+          handle("persistence compact", (a) => compactCommand(context, a)),
+        )
+        .command(
+          "inspect",
+          "What the store holds: counts, time span, capabilities, retention",
+          (c) =>
+            c.option("show-metrics", {
+              type: "boolean",
+              describe: "Also show the durable metrics",
+            }),
+          handle("persistence inspect", (a) => persistenceInspectCommand(context, a)),
+        )
+        .demandCommand(
+          1,
+          "Choose a persistence command: scan, recover, startup-check, compact, inspect",
+        ),
+    )
+    .command("inspect", "List events, audits and dead letters", (y) =>
+      y
+        .command(
+          "events",
+          "List lifecycle events",
+          (c) =>
+            listingOptions(c)
+              .option("event-type", {
+                type: "string",
+                array: true,
+                describe: "Only these event types",
+              })
+              .option("target", {
+                type: "string",
+                array: true,
+                describe: "Only these actors (system:actor_id or actor_id)",
+              }),
+          handle("inspect events", (a) => inspectEventsCommand(context, a)),
+        )
+        .command(
+          "audits",
+          "List audit snapshots",
+          (c) => listingOptions(c),
+          handle("inspect audits", (a) => inspectAuditsCommand(context, a)),
+        )
+        .command(
+          "dead-letters",
+          "List dead letters",
+          (c) =>
+            listingOptions(c)
+              .option("message-type", {
+                type: "string",
+                array: true,
+                describe: "Only these message types",
+              })
+              .option("target", {
+                type: "string",
+                array: true,
+                describe: "Only letters to these actors",
+              }),
+          handle("inspect dead-letters", (a) => inspectDeadLettersCommand(context, a)),
+        )
+        .command(
+          "summary",
+          "The latest audit",
+          {},
+          handle("inspect summary", (a) => inspectSummaryCommand(context, a)),
+        )
+        .demandCommand(1, "Choose an inspect command: events, audits, dead-letters, summary"),
+    )
+    .command("metrics", "Durable metrics of the store", (y) =>
+      y
+        .command(
+          "persistence",
+          "Counters kept by the store across processes since the last reset",
+          {},
+          handle("metrics persistence", (a) => metricsCommand(context, a)),
+        )
+        .command(
+          "reset",
+          "Zero the durable counters",
+          {},
+          handle("metrics reset", (a) => metricsResetCommand(context, a)),
+        )
+        .demandCommand(1, "Choose a metrics command: persistence, reset"),
+    )
+    .command(
+      "backends",
+      "Backend packages found, from where, with capabilities",
+      {},
+      handle("backends", () => backendsCommand(context)),
+    )
+    .command(
+      "demo",
+      "Record a simulated actor system into a JSON store, then run doctor and summary on it",
+      (c) =>
+        c
+          .option("force", { type: "boolean", describe: "Append to an existing store file" })
+          .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
+      handle("demo", (a) => demoCommand(context, a)),
+    )
+    .demandCommand(1, "Choose a command")
+    .strict()
+    .recommendCommands()
+    .version(cliVersion())
+    .help()
+    .alias("help", "h")
+    .wrap(100)
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message ?? "usage error");
+    });
+
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    // An unknown flag next to a broken configuration is reported as the configuration problem.
+    if (
+      selectionError !== undefined &&
+      /Unknown argument/i.test(String((error as Error).message))
+    ) {
+      return fail(commandName(run.argv), selectionError);
+    }
+    const code = fail(commandName(run.argv), error);
+    if (code === ExitCode.usage) out.diag("Run papyra --help for usage.");
+    return code;
+  }
+  return exitCode;
+}
+
+const COMMAND_WORDS = new Set([
+  "doctor",
+  "run",
+  "persistence",
+  "scan",
+  "recover",
+  "startup-check",
+  "compact",
+  "inspect",
+  "events",
+  "audits",
+  "dead-letters",
+  "summary",
+  "metrics",
+  "reset",
+  "backends",
+  "demo",
+]);
+
+function commandName(argv: readonly string[]): string {
+  const words = argv.filter((a) => COMMAND_WORDS.has(a));
+  const first = words[0];
+  if (first === undefined) return "papyra";
+  return first === "backends" || first === "demo" ? first : words.slice(0, 2).join(" ");
+}

@@ -1,0 +1,110 @@
+import {
+  type BackendCapabilities,
+  type CompactionReport,
+  countAnomalies,
+  type RecoveryReport,
+  type ScanReport,
+} from "@papyra/core";
+import type { StoreInfo } from "../store/select-store.js";
+import type { Output } from "./output.js";
+
+const MAX_ANOMALIES_SHOWN = 50;
+
+/** `1 anomaly`, `3 anomalies`. */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function formatBytes(bytes: number | null): string {
+  if (bytes === null) return "n/a";
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** One line saying which store a command used. */
+export function storeLine(info: StoreInfo): string {
+  const version = info.package_version ? `@${info.package_version}` : "";
+  return `${info.backend} (${info.package}${version}, from ${info.resolved_from})`;
+}
+
+/** The anomaly list of a scan as aligned columns. */
+export function printAnomalies(out: Output, report: ScanReport, indent = "  "): void {
+  if (report.anomalies.length === 0) return;
+  const shown = report.anomalies.slice(0, MAX_ANOMALIES_SHOWN);
+  out.table(
+    [
+      ["TYPE", "WHERE", "DETAIL"],
+      ...shown.map((a) => [
+        a.type,
+        `${a.path}${a.line !== undefined ? `:${a.line}` : ""}`,
+        a.detail,
+      ]),
+    ],
+    indent,
+  );
+  const hidden = report.anomalies.length - shown.length;
+  if (hidden > 0) out.line(`${indent}... and ${hidden} more (use --json for the full list)`);
+}
+
+/** A one-line summary of a scan. */
+export function scanSummary(out: Output, report: ScanReport): string {
+  const n = report.anomalies.length;
+  const what = [
+    plural(report.records_scanned, "record", "records"),
+    report.bytes_scanned !== null ? formatBytes(report.bytes_scanned) : undefined,
+    report.incremental ? "incremental" : undefined,
+    report.sampled ? "sampled" : undefined,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const counts = Object.entries(countAnomalies(report))
+    .map(([type, count]) => `${type} ${count}`)
+    .join(", ");
+  const verdict =
+    n === 0
+      ? out.paint("green", "clean")
+      : out.paint("red", `${plural(n, "anomaly", "anomalies")} (${counts})`);
+  return `${verdict} - ${what}`;
+}
+
+/** Prints a scan: a summary line and its anomalies. */
+export function printScan(out: Output, label: string, report: ScanReport): void {
+  out.pairs([[label, scanSummary(out, report)]]);
+  printAnomalies(out, report);
+}
+
+/** Prints what a recovery did. */
+export function printRecovery(out: Output, report: RecoveryReport): void {
+  out.pairs([
+    ["Recovery", report.mode],
+    ["Repaired", report.repaired_files.length ? report.repaired_files.join(", ") : "nothing"],
+    [
+      "Quarantined",
+      report.quarantined_files.length ? report.quarantined_files.join(", ") : "nothing",
+    ],
+    ["Dropped", `${report.dropped_damaged} damaged, ${report.dropped_by_retention} by retention`],
+  ]);
+}
+
+/** Prints a compaction report. */
+export function printCompaction(out: Output, report: CompactionReport): void {
+  out.pairs([
+    [
+      "Records",
+      `${report.before_records} -> ${report.after_records} (${report.removed_records} removed)`,
+    ],
+    [
+      "Bytes",
+      `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} reclaimed)`,
+    ],
+  ]);
+}
+
+/** `scan, recover, compact` style list of what a backend can do. */
+export function capabilityList(capabilities: BackendCapabilities): string {
+  const names = Object.entries(capabilities)
+    .filter(([, has]) => has)
+    .map(([name]) => (name === "storedMetrics" ? "stored-metrics" : name));
+  return names.length ? names.join(", ") : "none (records and listing only)";
+}
