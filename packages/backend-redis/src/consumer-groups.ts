@@ -1,0 +1,268 @@
+import type { Anomaly, RecordByKind, RecordKind } from "@papyra/core";
+import type { StoreContext } from "./context.js";
+import { classifyEntry, fieldsAsText, type RawEntry, toRawEntries } from "./entries.js";
+import type { StreamName } from "./keys.js";
+import type { RedisClient } from "./options.js";
+
+/** One entry delivered through a consumer group. Every item, errors included, can be acked. */
+export type ConsumedItem =
+  | {
+      type: "record";
+      stream: StreamName;
+      id: string;
+      kind: RecordKind;
+      record: RecordByKind[RecordKind];
+    }
+  /** A record of a kind this version does not know, as stored. */
+  | {
+      type: "unknown_kind";
+      stream: StreamName;
+      id: string;
+      kind: string;
+      value: Record<string, unknown>;
+    }
+  /** A damaged or deleted entry: ack it (or copy it aside) so it does not stay pending forever. */
+  | {
+      type: "error";
+      stream: StreamName;
+      id: string;
+      anomaly: Anomaly;
+      /** The entry's fields as text (empty when the entry no longer exists). */
+      fields: Record<string, string>;
+    };
+
+/** Options of {@link ConsumerGroups.consume}. */
+export interface ConsumeOptions {
+  /** Most entries to return (default 100). */
+  count?: number;
+  /** Wait up to this many ms for new entries when there are none (default: do not wait). */
+  blockMs?: number;
+  /**
+   * `">"` (default) for entries never delivered to the group; `"0"` (or an id) to re-read this
+   * consumer's own pending entries, e.g. after a restart.
+   */
+  id?: string;
+}
+
+/** Summary of a group's pending entries. */
+export interface PendingSummary {
+  count: number;
+  smallestId: string | null;
+  greatestId: string | null;
+  consumers: { name: string; pending: number }[];
+}
+
+/** One pending entry in detail. */
+export interface PendingEntry {
+  id: string;
+  consumer: string;
+  idleMs: number;
+  deliveries: number;
+}
+
+/** Options of {@link ConsumerGroups.pendingEntries}. */
+export interface PendingEntriesOptions {
+  consumer?: string;
+  /** Only entries idle at least this long. */
+  minIdleMs?: number;
+  start?: string;
+  end?: string;
+  /** Most entries to return (default 100). */
+  count?: number;
+}
+
+/** Result of {@link ConsumerGroups.autoClaim}. */
+export interface AutoClaimResult {
+  /** Cursor for the next call; `"0-0"` when the whole pending list was visited. */
+  nextId: string;
+  items: ConsumedItem[];
+  /** Pending ids whose entries no longer exist; Redis dropped them from the pending list. */
+  deletedIds: string[];
+}
+
+function toItem(stream: StreamName, key: string, entry: RawEntry): ConsumedItem {
+  const item = classifyEntry(entry.fields);
+  if (item.type === "record") {
+    return { type: "record", stream, id: entry.id, kind: item.kind, record: item.record };
+  }
+  if (item.type === "unknown_kind") {
+    const data = fieldsAsText(entry.fields).data ?? "{}";
+    return {
+      type: "unknown_kind",
+      stream,
+      id: entry.id,
+      kind: item.kind,
+      value: JSON.parse(data) as Record<string, unknown>,
+    };
+  }
+  return {
+    type: "error",
+    stream,
+    id: entry.id,
+    anomaly: { type: item.anomaly, path: key, detail: `entry ${entry.id}: ${item.detail}` },
+    fields: fieldsAsText(entry.fields),
+  };
+}
+
+type XReadGroupReply = [Buffer, [Buffer, Buffer[] | null][]][] | null;
+
+/**
+ * Typed consumer-group access to a store's streams, for external tools (exporters, pipelines)
+ * that need each record delivered at least once across restarts.
+ */
+export class ConsumerGroups {
+  readonly #context: StoreContext;
+  readonly #blockingClient: () => RedisClient;
+
+  constructor(context: StoreContext, blockingClient: () => RedisClient) {
+    this.#context = context;
+    this.#blockingClient = blockingClient;
+  }
+
+  #key(stream: StreamName): string {
+    const key = this.#context.keys.streams[stream];
+    if (key === undefined) throw new TypeError(`Unknown stream "${String(stream)}"`);
+    return key;
+  }
+
+  /**
+   * Creates the group if it does not exist (MKSTREAM). `startId` `"0"` (default) delivers
+   * every existing entry; `"$"` only entries added from now on. Returns true when created.
+   */
+  async ensureConsumerGroup(stream: StreamName, group: string, startId = "0"): Promise<boolean> {
+    await this.#context.ready();
+    try {
+      await this.#context.client.xgroup("CREATE", this.#key(stream), group, startId, "MKSTREAM");
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith("BUSYGROUP")) return false;
+      throw error;
+    }
+  }
+
+  /** Reads entries for `consumer` in `group` (XREADGROUP COUNT/BLOCK) as typed items. */
+  async consume(
+    stream: StreamName,
+    group: string,
+    consumer: string,
+    options: ConsumeOptions = {},
+  ): Promise<ConsumedItem[]> {
+    const key = this.#key(stream);
+    const count = options.count ?? 100;
+    await this.#context.ready();
+    const args: (string | number)[] = ["GROUP", group, consumer, "COUNT", count];
+    // A blocking read holds its connection; it runs on a separate one so writes never wait.
+    const client =
+      options.blockMs !== undefined && (options.id ?? ">") === ">"
+        ? this.#blockingClient()
+        : this.#context.client;
+    if (client !== this.#context.client) args.push("BLOCK", options.blockMs ?? 0);
+    args.push("STREAMS", key, options.id ?? ">");
+    const reply = (await client.callBuffer("XREADGROUP", ...args)) as XReadGroupReply;
+    if (!reply) return [];
+    const items: ConsumedItem[] = [];
+    for (const [, entries] of reply) {
+      for (const entry of toRawEntries(entries)) items.push(toItem(stream, key, entry));
+    }
+    return items;
+  }
+
+  /** Takes over specific pending entries idle at least `minIdleMs` (XCLAIM). */
+  async claim(
+    stream: StreamName,
+    group: string,
+    consumer: string,
+    minIdleMs: number,
+    ids: readonly string[],
+  ): Promise<ConsumedItem[]> {
+    if (ids.length === 0) return [];
+    const key = this.#key(stream);
+    await this.#context.ready();
+    const reply = (await this.#context.client.callBuffer(
+      "XCLAIM",
+      key,
+      group,
+      consumer,
+      minIdleMs,
+      ...ids,
+    )) as [Buffer, Buffer[] | null][];
+    return toRawEntries(reply).map((entry) => toItem(stream, key, entry));
+  }
+
+  /** Takes over pending entries idle at least `minIdleMs`, walking the pending list (XAUTOCLAIM). */
+  async autoClaim(
+    stream: StreamName,
+    group: string,
+    consumer: string,
+    minIdleMs: number,
+    options: { start?: string; count?: number } = {},
+  ): Promise<AutoClaimResult> {
+    const key = this.#key(stream);
+    await this.#context.ready();
+    const reply = (await this.#context.client.callBuffer(
+      "XAUTOCLAIM",
+      key,
+      group,
+      consumer,
+      minIdleMs,
+      options.start ?? "0-0",
+      "COUNT",
+      options.count ?? 100,
+    )) as [Buffer, [Buffer, Buffer[] | null][], Buffer[]?];
+    const [next, entries, deleted] = reply;
+    return {
+      nextId: next.toString(),
+      items: toRawEntries(entries).map((entry) => toItem(stream, key, entry)),
+      deletedIds: (deleted ?? []).map((id) => id.toString()),
+    };
+  }
+
+  /** Acknowledges entries (XACK); returns how many were pending. */
+  async ack(stream: StreamName, group: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    await this.#context.ready();
+    return this.#context.client.xack(this.#key(stream), group, ...ids);
+  }
+
+  /** Summary of the group's pending entries (XPENDING). */
+  async pending(stream: StreamName, group: string): Promise<PendingSummary> {
+    await this.#context.ready();
+    const reply = (await this.#context.client.xpending(this.#key(stream), group)) as [
+      number,
+      string | null,
+      string | null,
+      [string, string][] | null,
+    ];
+    return {
+      count: reply[0],
+      smallestId: reply[1],
+      greatestId: reply[2],
+      consumers: (reply[3] ?? []).map(([name, pending]) => ({ name, pending: Number(pending) })),
+    };
+  }
+
+  /** Pending entries in detail, optionally of one consumer (XPENDING with a range). */
+  async pendingEntries(
+    stream: StreamName,
+    group: string,
+    options: PendingEntriesOptions = {},
+  ): Promise<PendingEntry[]> {
+    await this.#context.ready();
+    const args: (string | number)[] = [this.#key(stream), group];
+    if (options.minIdleMs !== undefined) args.push("IDLE", options.minIdleMs);
+    args.push(options.start ?? "-", options.end ?? "+", options.count ?? 100);
+    if (options.consumer !== undefined) args.push(options.consumer);
+    const reply = (await this.#context.client.call("XPENDING", ...args)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    return reply.map(([id, consumer, idleMs, deliveries]) => ({
+      id,
+      consumer,
+      idleMs,
+      deliveries,
+    }));
+  }
+}

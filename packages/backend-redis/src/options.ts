@@ -1,0 +1,86 @@
+import { retentionPolicySchema } from "@papyra/core";
+import type { Cluster, Redis } from "ioredis";
+import { z } from "zod";
+
+/** Either kind of ioredis client the store can run on. */
+export type RedisClient = Redis | Cluster;
+
+const positiveMs = (what: string) =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .int(`${what} must be a whole number of milliseconds`)
+    .positive(`${what} must be positive`);
+
+/**
+ * Options the CLI and config files can set (every field is plain data). The fields become
+ * `--redis-*` style flags; descriptions become their help.
+ */
+export const redisOptionsSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .default("redis://127.0.0.1:6379")
+    .describe(
+      "Redis URL: redis://[user:password@]host:port[/db], rediss:// for TLS (never printed with its password)",
+    ),
+  prefix: z
+    .string()
+    .min(1, "prefix must not be empty")
+    .default("papyra")
+    .describe("Key prefix: streams are {prefix}:{systemId}:events|audits|dead_letters"),
+  systemId: z
+    .string()
+    .min(1, "systemId must not be empty")
+    .default("local")
+    .describe("System id, the second part of every key"),
+  username: z.string().min(1).optional().describe("ACL user name (overrides the URL's)"),
+  password: z.string().optional().describe("Password (overrides the URL's; never printed)"),
+  cluster: z.boolean().default(false).describe("Treat url as a seed node of a Redis Cluster"),
+  connectTimeoutMs: positiveMs("connectTimeoutMs")
+    .default(5000)
+    .describe("How long opening the store may wait for Redis before failing"),
+  commandTimeoutMs: positiveMs("commandTimeoutMs")
+    .default(5000)
+    .describe("How long one command may wait for Redis's reply before it rejects"),
+  offlineTimeoutMs: positiveMs("offlineTimeoutMs")
+    .default(2000)
+    .describe(
+      "While Redis is unreachable, how long a call waits for it to come back before rejecting",
+    ),
+  trimOnWrite: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Trim streams approximately on every write from the retention policy (MAXLEN ~ / MINID ~)",
+    ),
+  clockSkewSeconds: z
+    .number()
+    .nonnegative()
+    .finite()
+    .default(300)
+    .describe(
+      "How far a record's timestamp may lag behind the time Redis stored it; `since` and age cut-offs are widened by this much when mapped to stream ids",
+    ),
+  quarantineKey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Stream receiving quarantined entries (default {prefix}:{systemId}:quarantine)"),
+  metricsFlushIntervalMs: positiveMs("metricsFlushIntervalMs")
+    .default(1000)
+    .describe("How often counters are added to the metrics hash in Redis"),
+  retention: retentionPolicySchema.optional().describe("Retention policy applied to each kind"),
+});
+
+/** Options as the CLI parses them (defaults filled in). */
+export type RedisCliOptions = z.output<typeof redisOptionsSchema>;
+
+/** Options accepted by {@link openRedisStore}: the plain options, or a client of your own. */
+export type RedisStoreOptions = z.input<typeof redisOptionsSchema> & {
+  /**
+   * An ioredis `Redis` or `Cluster` to use instead of connecting to `url`. The store never
+   * closes a client it was given; give it one with `enableOfflineQueue: false` and a
+   * `commandTimeout` so calls stay bounded while Redis is down.
+   */
+  client?: RedisClient;
+};
