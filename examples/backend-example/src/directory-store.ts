@@ -1,0 +1,402 @@
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type ActorEvent,
+  type Anomaly,
+  type AuditSnapshot,
+  applyRetention,
+  type CompactionReport,
+  type CompactOptions,
+  type DeadLetter,
+  decodeLine,
+  encodeRecord,
+  finishListing,
+  inTimeWindow,
+  type ListQuery,
+  lineBytes,
+  normalizeListQuery,
+  type PersistenceBackend,
+  PersistenceClosedError,
+  PersistenceConfigurationError,
+  PersistenceDamagedError,
+  PersistenceMetrics,
+  PersistenceUnavailableError,
+  type RecordByKind,
+  type RecordKind,
+  type RecoveryConfig,
+  type RecoveryReport,
+  type RetentionPolicy,
+  recoveryConfigSchema,
+  type ScanOptions,
+  type ScanReport,
+  toValidationIssues,
+} from "@papyra/core";
+
+/** Options of {@link openDirectoryStore}. */
+export interface DirectoryStoreOptions {
+  /** The store directory: one `<sequence>.json` file per record. */
+  dir: string;
+  retention?: RetentionPolicy;
+  /** Open for reading, scanning and maintenance only: `record*` reject. */
+  readOnly?: boolean;
+}
+
+const RECORD_FILE = /^\d{12}\.json$/;
+const TEMP_FILE = /^\.\d{12}\.json\.tmp$/;
+
+interface StoredEntry {
+  name: string;
+  kind: string;
+  record: RecordByKind[RecordKind] | undefined;
+  timestamp: number;
+  bytes: number;
+}
+
+interface FileCheck {
+  name: string;
+  bytes: number;
+  entry?: StoredEntry;
+  anomaly?: Anomaly;
+  /** A complete record whose file lacks the final newline: kept by repair. */
+  missingNewline?: boolean;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A small but complete Papyra backend: each record is one file, written to a temp name and
+ * renamed into place, so a crash leaves either no file or a whole one (plus at most a temp file
+ * that scan reports). Listing order is the sequence number in the file name. One writer process
+ * at a time (this example takes no lock).
+ */
+export class DirectoryStore implements PersistenceBackend {
+  readonly metrics = new PersistenceMetrics();
+  readonly retention: RetentionPolicy;
+  readonly #dir: string;
+  readonly #readOnly: boolean;
+  #sequence: number;
+  #closed = false;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(dir: string, sequence: number, retention: RetentionPolicy, readOnly: boolean) {
+    this.#dir = dir;
+    this.#sequence = sequence;
+    this.retention = retention;
+    this.#readOnly = readOnly;
+  }
+
+  recordEvent(event: ActorEvent): Promise<void> {
+    return this.#record("event", event);
+  }
+
+  recordAudit(audit: AuditSnapshot): Promise<void> {
+    return this.#record("audit", audit);
+  }
+
+  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
+    return this.#record("dead_letter", deadLetter);
+  }
+
+  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+    return this.#list("event", query);
+  }
+
+  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+    return this.#list("audit", query);
+  }
+
+  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+    return this.#list("dead_letter", query);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async scan(options: ScanOptions = {}): Promise<ScanReport> {
+    const report = await this.#scan(options);
+    this.metrics.increment("scan_operations");
+    this.metrics.increment("anomaly_detected", report.anomalies.length);
+    return report;
+  }
+
+  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
+    const parsed = recoveryConfigSchema.safeParse({
+      mode: config.mode,
+      ...(config.quarantineDir === undefined ? {} : { quarantineDir: config.quarantineDir }),
+    });
+    if (!parsed.success) {
+      throw new PersistenceConfigurationError(
+        "Invalid recovery config:",
+        toValidationIssues(parsed.error),
+      );
+    }
+    this.metrics.increment("recovery_attempts");
+    try {
+      const before = await this.#scan(config);
+      const report: RecoveryReport = {
+        mode: config.mode,
+        scan_before: before,
+        repaired_files: [],
+        quarantined_files: [],
+        dropped_damaged: 0,
+        dropped_by_retention: 0,
+        scan_after: before,
+      };
+      if (config.mode === "ignore" || before.anomalies.length === 0) return report;
+      for (const anomaly of before.anomalies) {
+        if (anomaly.type === "UNEXPECTED_FILE") continue; // not ours to delete; it stays reported
+        if (config.mode === "quarantine" && config.quarantineDir) {
+          await mkdir(config.quarantineDir, { recursive: true });
+          const copy = join(config.quarantineDir, `${Date.now()}-${anomaly.path.split("/").pop()}`);
+          await copyFile(anomaly.path, copy);
+          report.quarantined_files.push(copy);
+        }
+        if (anomaly.type === "TRUNCATED_LINE") {
+          const text = await readFile(anomaly.path, "utf8");
+          await this.#writeAtomically(anomaly.path.split("/").pop() as string, `${text}\n`);
+        } else {
+          await rm(anomaly.path, { force: true });
+          report.dropped_damaged += 1;
+        }
+        report.repaired_files.push(anomaly.path);
+      }
+      report.scan_after = await this.#scan(config);
+      return report;
+    } catch (error) {
+      this.metrics.increment("recovery_failures");
+      throw error;
+    }
+  }
+
+  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
+    this.metrics.increment("compactions_triggered");
+    try {
+      const scan = await this.#scan(options);
+      if (scan.anomalies.length > 0) {
+        throw new PersistenceDamagedError(this.#dir, scan.anomalies.length);
+      }
+      const entries = await this.#entries();
+      const kept = new Set(applyRetention(entries, this.retention));
+      let afterBytes = 0;
+      for (const entry of entries) {
+        if (kept.has(entry)) afterBytes += entry.bytes;
+        else await rm(join(this.#dir, entry.name), { force: true });
+      }
+      const beforeBytes = entries.reduce((sum, e) => sum + e.bytes, 0);
+      return {
+        before_records: entries.length,
+        after_records: kept.size,
+        removed_records: entries.length - kept.size,
+        before_bytes: beforeBytes,
+        after_bytes: afterBytes,
+        reclaimed_bytes: beforeBytes - afterBytes,
+      };
+    } catch (error) {
+      this.metrics.increment("compaction_errors");
+      throw error;
+    }
+  }
+
+  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
+    if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
+    if (this.#readOnly) {
+      this.metrics.increment("write_errors");
+      throw new PersistenceConfigurationError(`Store ${this.#dir} was opened read-only.`);
+    }
+    let line: string;
+    try {
+      line = encodeRecord(kind, record);
+    } catch (error) {
+      this.metrics.increment("write_errors");
+      throw error;
+    }
+    this.#sequence += 1;
+    const name = `${String(this.#sequence).padStart(12, "0")}.json`;
+    const write = this.#writeAtomically(name, `${line}\n`);
+    this.#pending.add(write);
+    try {
+      await write;
+      this.metrics.increment("records_written");
+      this.metrics.increment("bytes_written", lineBytes(line));
+    } catch (error) {
+      this.metrics.increment("write_errors");
+      throw new PersistenceUnavailableError(
+        `Cannot write to ${this.#dir}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      this.#pending.delete(write);
+    }
+  }
+
+  async #writeAtomically(name: string, text: string): Promise<void> {
+    const temp = join(this.#dir, `.${name}.tmp`);
+    await writeFile(temp, text);
+    await rename(temp, join(this.#dir, name));
+  }
+
+  async #list<K extends RecordKind>(
+    kind: K,
+    query: ListQuery | undefined,
+  ): Promise<RecordByKind[K][]> {
+    let normalized: ReturnType<typeof normalizeListQuery>;
+    try {
+      normalized = normalizeListQuery(query);
+    } catch (error) {
+      this.metrics.increment("read_errors");
+      throw error;
+    }
+    try {
+      const kept = applyRetention(await this.#entries(), this.retention);
+      const matches = kept
+        .filter(
+          (e) => e.kind === kind && e.record !== undefined && inTimeWindow(e.timestamp, normalized),
+        )
+        .map((e) => e.record as RecordByKind[K]);
+      const out = finishListing(matches, normalized);
+      this.metrics.increment("records_read", out.length);
+      return out;
+    } catch (error) {
+      this.metrics.increment("read_errors");
+      throw error;
+    }
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return (await readdir(this.#dir)).sort();
+    } catch (error) {
+      throw new PersistenceUnavailableError(
+        `Cannot read store directory ${this.#dir}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async #check(name: string): Promise<FileCheck> {
+    const path = join(this.#dir, name);
+    if (TEMP_FILE.test(name)) {
+      const bytes = (await stat(path)).size;
+      return {
+        name,
+        bytes,
+        anomaly: { type: "PARTIAL_WRITE", path, detail: "temp file of an interrupted write" },
+      };
+    }
+    if (!RECORD_FILE.test(name)) {
+      return {
+        name,
+        bytes: 0,
+        anomaly: { type: "UNEXPECTED_FILE", path, detail: "not a record file of this store" },
+      };
+    }
+    const buffer = await readFile(path);
+    let text: string;
+    try {
+      text = decoder.decode(buffer);
+    } catch {
+      return {
+        name,
+        bytes: buffer.length,
+        anomaly: { type: "CORRUPTED_LINE", path, line: 1, offset: 0, detail: "not valid UTF-8" },
+      };
+    }
+    const complete = text.endsWith("\n");
+    const body = complete ? text.slice(0, -1) : text;
+    const decoded = decodeLine(body);
+    if (decoded.type === "record" || decoded.type === "unknown_kind") {
+      const entry: StoredEntry = {
+        name,
+        kind: decoded.kind,
+        record: decoded.type === "record" ? decoded.record : undefined,
+        timestamp: decoded.timestamp,
+        bytes: lineBytes(body),
+      };
+      if (complete) return { name, bytes: buffer.length, entry };
+      return {
+        name,
+        bytes: buffer.length,
+        entry,
+        missingNewline: true,
+        anomaly: {
+          type: "TRUNCATED_LINE",
+          path,
+          line: 1,
+          offset: 0,
+          detail: "record file lacks its final newline",
+        },
+      };
+    }
+    const type = decoded.type === "invalid" ? "INVALID_RECORD" : "CORRUPTED_LINE";
+    const detail = decoded.type === "blank" ? "empty record file" : decoded.detail;
+    return { name, bytes: buffer.length, anomaly: { type, path, line: 1, offset: 0, detail } };
+  }
+
+  async #entries(): Promise<StoredEntry[]> {
+    const out: StoredEntry[] = [];
+    for (const name of await this.#names()) {
+      if (!RECORD_FILE.test(name)) continue;
+      try {
+        const check = await this.#check(name);
+        if (check.entry) out.push(check.entry);
+      } catch (error) {
+        // A file removed by a concurrent compaction is simply gone.
+        if ((error as { code?: string }).code !== "ENOENT") throw error;
+      }
+    }
+    return out;
+  }
+
+  async #scan(options: ScanOptions): Promise<ScanReport> {
+    const names = await this.#names();
+    const anomalies: Anomaly[] = [];
+    let records = 0;
+    let bytes = 0;
+    for (const [index, name] of names.entries()) {
+      options.signal?.throwIfAborted();
+      const check = await this.#check(name);
+      bytes += check.bytes;
+      if (check.entry) records += 1;
+      if (check.anomaly) anomalies.push(check.anomaly);
+      if (index % 100 === 99)
+        options.onProgress?.({
+          phase: "scan",
+          done: index + 1,
+          total: names.length,
+          unit: "records",
+        });
+    }
+    return {
+      location: this.#dir,
+      anomalies,
+      records_scanned: records,
+      bytes_scanned: bytes,
+      incremental: false,
+      sampled: false,
+    };
+  }
+}
+
+/** Opens (creating it unless read-only) a directory store. */
+export async function openDirectoryStore(options: DirectoryStoreOptions): Promise<DirectoryStore> {
+  const readOnly = options.readOnly === true;
+  try {
+    if (!readOnly) await mkdir(options.dir, { recursive: true });
+    const names = await readdir(options.dir);
+    const sequence = names
+      .filter((n) => RECORD_FILE.test(n))
+      .reduce((max, n) => Math.max(max, Number(n.slice(0, 12))), 0);
+    return new DirectoryStore(options.dir, sequence, options.retention ?? {}, readOnly);
+  } catch (error) {
+    throw new PersistenceUnavailableError(
+      `Cannot open directory store ${options.dir}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
