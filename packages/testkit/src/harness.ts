@@ -136,7 +136,8 @@ export class SuiteHarness {
  * `t.skip()` in node:test). A runner without one lets the test pass; its name says why.
  */
 function skipDynamically(context: unknown, reason: string): void {
-  if (typeof context === "object" && context !== null) {
+  // vitest's test context is a function object, node:test's a plain object.
+  if ((typeof context === "object" || typeof context === "function") && context !== null) {
     const skip = (context as { skip?: unknown }).skip;
     if (typeof skip === "function") (skip as (note?: string) => void).call(context, reason);
   }

@@ -26,9 +26,10 @@ function expectedSeqs(kindIndex: number): number[] {
 export function closeGroup(h: SuiteHarness): void {
   h.test("writes pending at close() are kept (all resolve, none dropped)", async (t) => {
     const backend = await t.open();
-    const pending = startWrites(backend);
+    // allSettled attaches handlers before close, so no rejection goes unhandled meanwhile.
+    const pending = Promise.allSettled(startWrites(backend));
     await backend.close();
-    const settled = await Promise.allSettled(pending);
+    const settled = await pending;
     const rejected = settled.filter((s) => s.status === "rejected");
     assert.equal(
       rejected.length,
@@ -64,13 +65,14 @@ export function closeGroup(h: SuiteHarness): void {
       const backend = await t.open();
       const before = backend.recordEvent(makeRecord("event", 1));
       const closing = backend.close();
-      const after = backend.recordEvent(makeRecord("event", 2));
-      await closing;
-      await before;
-      const outcome = await after.then(
+      // The outcome handler is attached at once so an early rejection is never unhandled.
+      const after = backend.recordEvent(makeRecord("event", 2)).then(
         () => "stored",
         (error: unknown) => (error as { code?: unknown }).code,
       );
+      await closing;
+      await before;
+      const outcome = await after;
       assert.ok(
         outcome === "stored" || outcome === CLOSED,
         `unexpected outcome ${String(outcome)}`,
