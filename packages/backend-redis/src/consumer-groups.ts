@@ -104,7 +104,23 @@ function toItem(stream: StreamName, key: string, entry: RawEntry): ConsumedItem 
   };
 }
 
-type XReadGroupReply = [Buffer, [Buffer, Buffer[] | null][]][] | null;
+type EntryReply = [Buffer, Buffer[] | null][];
+type XReadGroupReply = [Buffer, EntryReply][] | null;
+type RedisArg = string | number | Buffer;
+
+/**
+ * Buffer-reply variants ioredis generates for every command but does not type. (`callBuffer`
+ * cannot be used: with auto-pipelining ioredis drops its command name.)
+ */
+interface BufferCommands {
+  xreadgroupBuffer(...args: RedisArg[]): Promise<XReadGroupReply>;
+  xclaimBuffer(...args: RedisArg[]): Promise<EntryReply>;
+  xautoclaimBuffer(...args: RedisArg[]): Promise<[Buffer, EntryReply, Buffer[]?]>;
+}
+
+function buffers(client: RedisClient): BufferCommands {
+  return client as unknown as BufferCommands;
+}
 
 /**
  * Typed consumer-group access to a store's streams, for external tools (exporters, pipelines)
@@ -112,9 +128,9 @@ type XReadGroupReply = [Buffer, [Buffer, Buffer[] | null][]][] | null;
  */
 export class ConsumerGroups {
   readonly #context: StoreContext;
-  readonly #blockingClient: () => RedisClient;
+  readonly #blockingClient: () => Promise<RedisClient>;
 
-  constructor(context: StoreContext, blockingClient: () => RedisClient) {
+  constructor(context: StoreContext, blockingClient: () => Promise<RedisClient>) {
     this.#context = context;
     this.#blockingClient = blockingClient;
   }
@@ -154,11 +170,11 @@ export class ConsumerGroups {
     // A blocking read holds its connection; it runs on a separate one so writes never wait.
     const client =
       options.blockMs !== undefined && (options.id ?? ">") === ">"
-        ? this.#blockingClient()
+        ? await this.#blockingClient()
         : this.#context.client;
     if (client !== this.#context.client) args.push("BLOCK", options.blockMs ?? 0);
     args.push("STREAMS", key, options.id ?? ">");
-    const reply = (await client.callBuffer("XREADGROUP", ...args)) as XReadGroupReply;
+    const reply = await buffers(client).xreadgroupBuffer(...args);
     if (!reply) return [];
     const items: ConsumedItem[] = [];
     for (const [, entries] of reply) {
@@ -178,14 +194,13 @@ export class ConsumerGroups {
     if (ids.length === 0) return [];
     const key = this.#key(stream);
     await this.#context.ready();
-    const reply = (await this.#context.client.callBuffer(
-      "XCLAIM",
+    const reply = await buffers(this.#context.client).xclaimBuffer(
       key,
       group,
       consumer,
       minIdleMs,
       ...ids,
-    )) as [Buffer, Buffer[] | null][];
+    );
     return toRawEntries(reply).map((entry) => toItem(stream, key, entry));
   }
 
@@ -199,8 +214,7 @@ export class ConsumerGroups {
   ): Promise<AutoClaimResult> {
     const key = this.#key(stream);
     await this.#context.ready();
-    const reply = (await this.#context.client.callBuffer(
-      "XAUTOCLAIM",
+    const reply = await buffers(this.#context.client).xautoclaimBuffer(
       key,
       group,
       consumer,
@@ -208,7 +222,7 @@ export class ConsumerGroups {
       options.start ?? "0-0",
       "COUNT",
       options.count ?? 100,
-    )) as [Buffer, [Buffer, Buffer[] | null][], Buffer[]?];
+    );
     const [next, entries, deleted] = reply;
     return {
       nextId: next.toString(),

@@ -75,6 +75,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   readonly #stored: StoredMetricsSync;
   readonly #inFlight = new Set<Promise<unknown>>();
   #blocking: RedisClient | undefined;
+  #blockingGate: ReadyGate | undefined;
   #closed: Promise<void> | null = null;
   #lastMinIdTrim = new Map<string, number>();
 
@@ -93,8 +94,8 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
       metrics,
       ready: () => gate.wait(options.offlineTimeoutMs),
     };
-    const blocking: { client?: () => RedisClient } = {};
-    super(context, () => (blocking.client as () => RedisClient)());
+    const blocking: { client?: () => Promise<RedisClient> } = {};
+    super(context, () => (blocking.client as () => Promise<RedisClient>)());
     blocking.client = () => this.#blockingClient();
     this.#metrics = metrics;
     this.keys = keys;
@@ -121,7 +122,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     await this.#stored.start();
   }
 
-  #blockingClient(): RedisClient {
+  async #blockingClient(): Promise<RedisClient> {
     if (this.#closed) throw new PersistenceClosedError("consume");
     if (!this.#blocking) {
       // A connection of its own, without a command timeout shorter than the BLOCK time.
@@ -137,7 +138,9 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
             })
           : client.duplicate(noTimeout);
       this.#blocking.on("error", () => {});
+      this.#blockingGate = new ReadyGate(this.#blocking);
     }
+    await this.#blockingGate?.wait(this.#context.options.offlineTimeoutMs);
     return this.#blocking;
   }
 

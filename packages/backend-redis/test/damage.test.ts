@@ -1,0 +1,220 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ErrorCode } from "@papyra/core";
+import { makeEvent } from "@papyra/testkit";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openRedisStore, type RedisStore } from "../src/index.js";
+import { RedisServer } from "./support/redis-server.js";
+
+let server: RedisServer;
+let raw: Redis;
+let store: RedisStore;
+let prefix: string;
+let events: string;
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  raw = new Redis(server.url);
+});
+
+afterAll(async () => {
+  raw?.disconnect();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  prefix = `dmg-${randomUUID()}`;
+  events = `${prefix}:local:events`;
+  store = await openRedisStore({ url: server.url, prefix });
+});
+
+afterEach(async () => {
+  await store.close();
+});
+
+/** Writes 1, then one entry of each kind of damage, then 2; returns the damaged ids. */
+async function writeDamagedStore(): Promise<Record<string, string>> {
+  await store.recordEvent(makeEvent(1));
+  const ids = {
+    noData: (await raw.xadd(events, "*", "payload", "x", "other", "y")) as string,
+    notJson: (await raw.xadd(events, "*", "data", '{"kind": "event", "system_id": ')) as string,
+    array: (await raw.xadd(events, "*", "data", "[1, 2, 3]")) as string,
+    noKind: (await raw.xadd(events, "*", "data", '{"timestamp": 1.5}')) as string,
+    badTimestamp: (await raw.xadd(
+      events,
+      "*",
+      "data",
+      '{"kind": "event", "timestamp": "yesterday"}',
+    )) as string,
+    notUtf8: (await raw.xadd(events, "*", "data", Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))) as string,
+  };
+  await store.recordEvent(makeEvent(2));
+  return ids;
+}
+
+describe("scan", () => {
+  it("reports each damaged entry with its type, stream key and entry id, and changes nothing", async () => {
+    const ids = await writeDamagedStore();
+    const lengthBefore = await raw.xlen(events);
+    const report = await store.scan();
+    expect(report.records_scanned).toBe(2);
+    expect(report.sampled).toBe(false);
+    expect(report.location).toBe(`${prefix}:local@${server.url}/`.replace(/\/$/, ""));
+    const byId = (id: string) => report.anomalies.find((a) => a.detail.includes(id));
+    expect(byId(ids.noData as string)).toMatchObject({ type: "CORRUPTED_LINE", path: events });
+    expect(byId(ids.noData as string)?.detail).toContain("no `data` field");
+    expect(byId(ids.notJson as string)).toMatchObject({ type: "CORRUPTED_LINE", path: events });
+    expect(byId(ids.array as string)).toMatchObject({ type: "CORRUPTED_LINE", path: events });
+    expect(byId(ids.notUtf8 as string)).toMatchObject({ type: "CORRUPTED_LINE", path: events });
+    expect(byId(ids.noKind as string)).toMatchObject({ type: "INVALID_RECORD", path: events });
+    expect(byId(ids.badTimestamp as string)).toMatchObject({ type: "INVALID_RECORD" });
+    expect(report.anomalies).toHaveLength(6);
+    expect(await raw.xlen(events)).toBe(lengthBefore);
+    expect(store.metrics.snapshot().anomaly_detected).toBe(6);
+    // Listing skips damage and still returns every record.
+    expect((await store.listEvents()).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it("sampleSize checks only the newest entries of each stream and says so", async () => {
+    await writeDamagedStore();
+    for (let n = 3; n <= 7; n++) await store.recordEvent(makeEvent(n));
+    const sample = await store.scan({ sampleSize: 5 });
+    expect(sample.sampled).toBe(true);
+    expect(sample.anomalies).toEqual([]);
+    expect(sample.records_scanned).toBe(5);
+    const wider = await store.scan({ sampleSize: 7 });
+    expect(wider.anomalies).toHaveLength(1);
+    await expect(store.scan({ sampleSize: -1 })).rejects.toMatchObject({
+      code: ErrorCode.validation,
+    });
+  });
+
+  it("pages through a stream longer than one page without missing an entry", async () => {
+    const pipeline = raw.pipeline();
+    for (let n = 0; n < 1234; n++) {
+      pipeline.xadd(events, "*", "data", JSON.stringify({ kind: "event", ...makeEvent(n) }));
+    }
+    pipeline.xadd(events, "*", "data", "garbage");
+    await pipeline.exec();
+    const report = await store.scan();
+    expect(report.records_scanned).toBe(1234);
+    expect(report.anomalies).toHaveLength(1);
+    expect((await store.listEvents()).length).toBe(1234);
+    expect((await store.listEvents({ limit: 3 })).map((e) => e.seq)).toEqual([1231, 1232, 1233]);
+  });
+
+  it("reports a key of the wrong type without touching it", async () => {
+    await raw.set(`${prefix}:local:audits`, "not a stream");
+    const report = await store.scan();
+    expect(report.anomalies).toEqual([
+      expect.objectContaining({ type: "UNEXPECTED_FILE", path: `${prefix}:local:audits` }),
+    ]);
+    await store.recover({ mode: "repair" });
+    expect(await raw.get(`${prefix}:local:audits`)).toBe("not a stream");
+  });
+});
+
+describe("recover", () => {
+  it("repair deletes the damaged entries and keeps every record in order", async () => {
+    await writeDamagedStore();
+    const report = await store.recover({ mode: "repair" });
+    expect(report.scan_before.anomalies).toHaveLength(6);
+    expect(report.dropped_damaged).toBe(6);
+    expect(report.repaired_files).toEqual([events]);
+    expect(report.quarantined_files).toEqual([]);
+    expect(report.scan_after.anomalies).toEqual([]);
+    expect(await raw.xlen(events)).toBe(2);
+    expect((await store.listEvents()).map((e) => e.seq)).toEqual([1, 2]);
+    expect(await raw.exists(`${prefix}:local:quarantine`)).toBe(0);
+  });
+
+  it("ignore mode only scans", async () => {
+    await writeDamagedStore();
+    const report = await store.recover({ mode: "ignore" });
+    expect(report.scan_before.anomalies).toHaveLength(6);
+    expect(report.dropped_damaged).toBe(0);
+    expect(await raw.xlen(events)).toBe(8);
+  });
+
+  it("quarantine copies each damaged entry whole, with its original id, before deleting it", async () => {
+    const ids = await writeDamagedStore();
+    const dir = mkdtempSync(join(tmpdir(), "papyra-quarantine-"));
+    try {
+      const report = await store.recover({ mode: "quarantine", quarantineDir: dir });
+      expect(report.dropped_damaged).toBe(6);
+      const quarantineKey = `${prefix}:local:quarantine`;
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      expect(report.quarantined_files).toEqual([quarantineKey, join(dir, files[0] as string)]);
+      const copies = await raw.xrangeBuffer(quarantineKey, "-", "+");
+      expect(copies).toHaveLength(6);
+      const noData = copies
+        .map(([, fields]) => fields.map((f) => f.toString("latin1")))
+        .find((fields) => fields[3] === ids.noData);
+      expect(noData).toEqual([
+        "source_key",
+        events,
+        "source_id",
+        ids.noData,
+        "payload",
+        "x",
+        "other",
+        "y",
+      ]);
+      const notUtf8 = copies.find(([, fields]) => fields[3]?.toString() === ids.notUtf8);
+      expect(notUtf8?.[1][5]).toEqual(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      const lines = readFileSync(join(dir, files[0] as string), "utf8")
+        .trim()
+        .split("\n");
+      expect(lines).toHaveLength(6);
+      expect(JSON.parse(lines[0] as string)).toEqual({
+        source_key: events,
+        source_id: ids.noData,
+        encoding: "utf8",
+        fields: [
+          ["payload", "x"],
+          ["other", "y"],
+        ],
+      });
+      expect(report.scan_after.anomalies).toEqual([]);
+      expect((await store.listEvents()).map((e) => e.seq)).toEqual([1, 2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("quarantine without quarantineDir needs a store opened with an explicit quarantineKey", async () => {
+    await writeDamagedStore();
+    await expect(store.recover({ mode: "quarantine" })).rejects.toMatchObject({
+      code: ErrorCode.validation,
+    });
+    expect(await raw.xlen(events)).toBe(8);
+    await using keyed = await openRedisStore({
+      url: server.url,
+      prefix,
+      quarantineKey: `${prefix}:damaged`,
+    });
+    const report = await keyed.recover({ mode: "quarantine" });
+    expect(report.quarantined_files).toEqual([`${prefix}:damaged`]);
+    expect(await raw.xlen(`${prefix}:damaged`)).toBe(6);
+    expect(await raw.xlen(events)).toBe(2);
+  });
+});
+
+describe("compact", () => {
+  it("refuses to touch a damaged store and says to run recovery", async () => {
+    await writeDamagedStore();
+    await using limited = await openRedisStore({
+      url: server.url,
+      prefix,
+      retention: { maxRecords: 1 },
+    });
+    await expect(limited.compact()).rejects.toMatchObject({ code: ErrorCode.damaged });
+    await expect(limited.compact()).rejects.toThrow(/recover/);
+    expect(await raw.xlen(events)).toBe(8);
+    expect(limited.metrics.snapshot().compaction_errors).toBe(2);
+  });
+});
