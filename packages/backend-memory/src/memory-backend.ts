@@ -52,8 +52,10 @@ export class MemoryBackend implements PersistenceBackend {
     dead_letter: new KindLog(),
   };
   #closed = false;
-  /** Writes since the last full age sweep; sweeps run when this reaches the stored count. */
+  /** Writes since the last full age sweep. */
   #writesSinceSweep = 0;
+  /** Records stored right after the last sweep: the next sweep waits for as many writes. */
+  #storedAtSweep = 0;
 
   constructor(options: MemoryBackendOptions = {}) {
     this.retention = parseRetentionPolicy(options.retention ?? {});
@@ -166,6 +168,7 @@ export class MemoryBackend implements PersistenceBackend {
         afterBytes += log.bytes;
       }
       this.#writesSinceSweep = 0;
+      this.#storedAtSweep = afterRecords;
       return {
         before_records: beforeRecords,
         after_records: afterRecords,
@@ -265,11 +268,14 @@ export class MemoryBackend implements PersistenceBackend {
   #maybeSweep(now: number): void {
     if (this.retention.maxAgeSeconds === undefined) return;
     this.#writesSinceSweep += 1;
-    let stored = 0;
-    for (const kind of RECORD_KINDS) stored += this.#logs[kind].count;
-    if (this.#writesSinceSweep < Math.max(64, stored)) return;
+    // A sweep costs the stored count, which is at most storedAtSweep + writesSinceSweep.
+    if (this.#writesSinceSweep < Math.max(64, this.#storedAtSweep)) return;
     this.#writesSinceSweep = 0;
-    for (const kind of RECORD_KINDS) this.#sweepAge(this.#logs[kind], now);
+    this.#storedAtSweep = 0;
+    for (const kind of RECORD_KINDS) {
+      this.#sweepAge(this.#logs[kind], now);
+      this.#storedAtSweep += this.#logs[kind].count;
+    }
   }
 }
 
