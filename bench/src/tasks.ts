@@ -1,0 +1,84 @@
+/** What can append records in the append workload: Papyra backends and the baselines. */
+export const APPEND_SUBJECTS = [
+  "memory",
+  "json-os",
+  "json-fsync",
+  "rotating-os",
+  "rotating-fsync",
+  "redis",
+  "group-write",
+  "group-fdatasync",
+  "write-per-record",
+  "fdatasync-per-record",
+  "pino",
+  "ioredis-xadd",
+] as const;
+/** One of {@link APPEND_SUBJECTS}. */
+export type AppendSubject = (typeof APPEND_SUBJECTS)[number];
+
+/** Bulk operations over one big store. */
+export type BulkOp = "scan" | "recover" | "compact" | "plain";
+
+/** A unit of work run in a child process, so its peak RSS is its own. */
+export type Task =
+  | {
+      kind: "append";
+      subject: AppendSubject;
+      writers: number;
+      durationMs: number;
+      reps: number;
+      dir: string;
+      redisUrl?: string;
+    }
+  | { kind: "tail"; path: string; calls: number }
+  | { kind: "bulk"; op: BulkOp; path: string; keepRecords?: number }
+  | { kind: "startup"; path: string; reps: number; appendBytes: number }
+  | { kind: "redis-fill"; url: string; prefix: string; entries: number }
+  | { kind: "redis-list"; url: string; prefix: string; calls: number }
+  | { kind: "redis-scan"; url: string; prefix: string; raw: boolean };
+
+/** Throughput samples of one append figure (records per second, one per repetition). */
+export interface AppendResult {
+  samples: number[];
+  records: number;
+  bytes: number;
+}
+
+/** Latency samples of listEvents calls on one store. */
+export interface TailResult {
+  samples: number[];
+  openMs: number;
+  firstCallMs: number;
+  returned: number;
+}
+
+/** One bulk pass. */
+export interface BulkResult {
+  ms: number;
+  bytes: number;
+  records: number;
+  detail: string;
+}
+
+/** Startup checks on one store. */
+export interface StartupResult {
+  neverCheckedMs: number;
+  neverCheckedIncremental: boolean;
+  neverCheckedBytes: number | null;
+  afterAppendMs: number[];
+  afterAppendOpenMs: number[];
+  afterAppendIncremental: boolean[];
+  afterAppendBytes: (number | null)[];
+  /** Records the backend appended over all repetitions. */
+  appendedRecords: number;
+  /** A full `scan()` afterwards: what it covered. */
+  fullScan: { incremental: boolean; records: number; bytes: number | null; fileBytes: number };
+}
+
+/** What a child sends back. */
+export interface ChildReply<T = unknown> {
+  ok: boolean;
+  result?: T;
+  error?: string;
+  maxRssKb: number;
+}
