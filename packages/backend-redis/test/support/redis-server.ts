@@ -41,7 +41,7 @@ export async function freePort(withBusPort = false): Promise<number> {
   throw new Error("no free port pair found for a cluster node");
 }
 
-/** Sends PING over a raw socket; true on +PONG. */
+/** Sends PING over a raw socket; true once the server answers (+PONG, or NOAUTH when it wants a password). */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
@@ -55,7 +55,7 @@ function ping(port: number): Promise<boolean> {
     socket.once("connect", () => socket.write("PING\r\n"));
     socket.on("data", (chunk) => {
       reply += chunk.toString();
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+      if (reply.includes("\r\n")) done(reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"));
     });
   });
 }
