@@ -163,7 +163,13 @@ export async function runCli(run: CliRun): Promise<number> {
       const env = Object.entries(selection.loaded.definition.env ?? {}).find(
         ([option]) => option === flag.path.join("."),
       );
-      const description = [flag.description, env ? `[env ${env[1]}]` : ""]
+      // Values are checked by the backend's own schema (exit 78, field by field), not by yargs.
+      const description = [
+        flag.description,
+        flag.choices ? `[one of: ${flag.choices.join(", ")}]` : "",
+        flag.kind === "json" ? "[JSON]" : "",
+        env ? `[env ${env[1]}]` : "",
+      ]
         .filter(Boolean)
         .join(" ");
       parser = parser.option(flag.flag, {
@@ -171,7 +177,6 @@ export async function runCli(run: CliRun): Promise<number> {
         global: true,
         group,
         describe: description,
-        ...(flag.choices ? { choices: flag.choices } : {}),
       });
     }
   }

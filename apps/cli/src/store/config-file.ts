@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PersistenceConfigurationError, toValidationIssues } from "@papyra/core";
-import { createJiti } from "jiti";
 import { z } from "zod";
 
 /** The file names searched in each directory, in order; `package.json` counts if it has `papyra`. */
@@ -49,6 +48,8 @@ function configError(
 
 async function importModule(file: string): Promise<unknown> {
   if (file.endsWith(".ts")) {
+    // Loaded only for TypeScript configs: jiti is large and most runs never need it.
+    const { createJiti } = await import("jiti");
     const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
     return jiti.import(file, { default: true });
   }
