@@ -7,6 +7,7 @@ import {
   encodeRecord,
   type ListQuery,
   lineBytes,
+  type MetricsSnapshot,
   type MetricsSource,
   nowSeconds,
   PapyraError,
@@ -112,7 +113,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   }
 
   /** In-process counters (this process only; see {@link readStoredMetrics} for all). */
-  get metrics(): MetricsSource {
+  get metrics(): MetricsSource & { snapshot(): MetricsSnapshot } {
     return this.#metrics;
   }
 

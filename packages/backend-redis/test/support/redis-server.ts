@@ -114,7 +114,12 @@ export class RedisServer {
       ...(options.extraArgs ?? []),
     ];
     const server = new RedisServer(port, dir, args, options.dir === undefined);
-    await server.resume();
+    try {
+      await server.resume();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
@@ -130,11 +135,13 @@ export class RedisServer {
     this.#child = child;
     for (let i = 0; i < 200; i++) {
       if (child.exitCode !== null) {
+        this.#child = null;
         throw new Error(`redis-server on port ${this.port} exited (${child.exitCode}): ${stderr}`);
       }
       if (await ping(this.port)) return;
       await sleep(25);
     }
+    await this.kill();
     throw new Error(`redis-server on port ${this.port} did not answer PING`);
   }
 
