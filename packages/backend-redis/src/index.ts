@@ -15,4 +15,4 @@ export {
   redisOptionsSchema,
 } from "./options.js";
 export { redactUrl } from "./redact.js";
-export { openRedisStore, RedisStore } from "./store.js";
+export { openRedisStore, RedisStore, type StoreMetrics } from "./store.js";

@@ -56,6 +56,11 @@ const KIND_STREAM: Readonly<Record<RecordKind, StreamName>> = {
   dead_letter: "dead_letters",
 };
 
+/** The store's in-process counters: every one of the eleven names, always present. */
+export interface StoreMetrics extends MetricsSource {
+  snapshot(): MetricsSnapshot;
+}
+
 function describe(error: unknown): string {
   return redactMessage(error instanceof Error ? error.message : String(error));
 }
@@ -113,7 +118,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   }
 
   /** In-process counters (this process only; see {@link readStoredMetrics} for all). */
-  get metrics(): MetricsSource & { snapshot(): MetricsSnapshot } {
+  get metrics(): StoreMetrics {
     return this.#metrics;
   }
 
