@@ -19,6 +19,8 @@ export interface BenchConfig {
   bulkSize: number;
   /** Repetitions of each scan/recovery/compaction/plain pass. */
   bulkReps: number;
+  /** Start no further bulk repetition once this many milliseconds were spent on the group. */
+  bulkBudgetMs: number;
   /** Entries in the Redis stream for the list and scan figures. */
   redisEntries: number;
   /** listEvents calls timed per store. */
@@ -38,7 +40,8 @@ const MB = 1024 * 1024;
 /** Reads flags (`--quick`, `--only=append,tail`, `--profile=bulk`) and PAPYRA_BENCH_SCALE. */
 export function readConfig(argv: string[]): BenchConfig {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm run bench -- --quick` hands the script a literal "--"; it means nothing here.
+    args: argv.filter((arg) => arg !== "--"),
     options: {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
@@ -74,6 +77,7 @@ export function readConfig(argv: string[]): BenchConfig {
     tailSizes: quick ? [10 * MB, 50 * MB] : [10 * MB, 100 * MB, 1024 * MB],
     bulkSize: quick ? 50 * MB : 1024 * MB,
     bulkReps: quick ? 2 : 3,
+    bulkBudgetMs: quick ? 60_000 : 6 * 60_000,
     redisEntries: quick ? 100_000 : 1_000_000,
     tailCalls: quick ? 100 : 300,
     cliRuns: quick ? 5 : 10,

@@ -247,7 +247,14 @@ async function bulkGroup(run: Run): Promise<void> {
   if (run.available.json !== true)
     run.skipped.push(`scan/recovery/compaction: ${run.available.json}`);
   const failed = new Set<BulkOp>();
+  const started = performance.now();
   for (let rep = 0; rep < run.config.bulkReps; rep++) {
+    if (rep > 0 && performance.now() - started > run.config.bulkBudgetMs) {
+      run.notes.push(
+        `Scan/recovery/compaction stopped after ${rep} repetition(s): the ${Math.round(run.config.bulkBudgetMs / 60_000)} min budget of that group was spent (slow or loaded machine).`,
+      );
+      break;
+    }
     for (const op of ops) {
       if (failed.has(op)) continue;
       log(`bulk ${op} of ${label}, repetition ${rep + 1}`);
@@ -546,7 +553,10 @@ async function main(): Promise<void> {
     "The machine is shared: other work running at the same time adds noise (see the load averages above).",
   );
   const results: BenchResults = {
-    command: `pnpm --filter @papyra/bench bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    command: [
+      "pnpm --filter @papyra/bench bench",
+      ...process.argv.slice(2).filter((a) => a !== "--"),
+    ].join(" "),
     scale: config.scale,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
