@@ -69,6 +69,7 @@ export async function startupCheckCommand(
     } finally {
       context.out.finish();
     }
+    if (failure) context.out.diag(`papyra: ${failure.message}`);
     const data: Record<string, unknown> = { store: info };
     if (doctor) data.capabilities = capabilities;
     data.check = result;
@@ -94,7 +95,6 @@ export async function startupCheckCommand(
         else if (result?.skipped) verdict = "not checked";
         else verdict = out.paint("green", "healthy");
         out.pairs([["Result", verdict]]);
-        if (failure) out.diag(`papyra: ${failure.message}`);
       },
     };
   });
