@@ -31,13 +31,18 @@ export interface BenchConfig {
   startupReps: number;
   /** Worker task kinds to run under `node --cpu-prof` (profiles go to results/profiles). */
   profile: string[];
+  /** Append subjects to run (all when empty). */
+  subjects: string[];
   /** Where results are written. */
   outName: string;
 }
 
 const MB = 1024 * 1024;
 
-/** Reads flags (`--quick`, `--only=append,tail`, `--profile=bulk`) and PAPYRA_BENCH_SCALE. */
+/**
+ * Reads flags (`--quick`, `--only=append,tail`, `--subjects=json-os,pino`, `--profile=bulk`)
+ * and PAPYRA_BENCH_SCALE.
+ */
 export function readConfig(argv: string[]): BenchConfig {
   const { values } = parseArgs({
     // `pnpm run bench -- --quick` hands the script a literal "--"; it means nothing here.
@@ -47,6 +52,7 @@ export function readConfig(argv: string[]): BenchConfig {
       only: { type: "string" },
       profile: { type: "string" },
       out: { type: "string" },
+      subjects: { type: "string" },
     },
     strict: true,
   });
@@ -83,6 +89,7 @@ export function readConfig(argv: string[]): BenchConfig {
     cliRuns: quick ? 5 : 10,
     startupReps: quick ? 3 : 5,
     profile,
+    subjects: values.subjects ? values.subjects.split(",") : [],
     outName: values.out ?? (quick ? "quick" : "latest"),
   };
 }

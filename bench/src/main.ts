@@ -120,7 +120,9 @@ const APPEND_PLAN: Array<{
 
 async function appendGroup(run: Run): Promise<void> {
   for (const writers of [1, 64]) {
+    const wanted = run.config.subjects;
     const plans = APPEND_PLAN.filter((plan) => {
+      if (wanted.length > 0 && !wanted.includes(plan.subject)) return false;
       const label = `${plan.label}, ${writers} writer${writers > 1 ? "s" : ""}`;
       if (plan.backend && run.available[plan.backend] !== true) {
         run.skipped.push(`${label}: ${run.available[plan.backend]}`);
