@@ -90,6 +90,7 @@ export class StoredMetricsSync {
     }
     let seen: string;
     try {
+      await this.#context.ready();
       seen = String(await client.eval(FLUSH_SCRIPT, 1, keys.metrics, ...args));
     } catch {
       return; // Redis unreachable: keep the delta for the next flush.
