@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
+
+describe("metrics persistence | reset", () => {
+  it("shows the counters the store kept across CLI processes, and reset zeroes them", async () => {
+    const dir = tempProject();
+    writeStore(join(dir, "papyra.ndjson"), [
+      event(1, "A", "a"),
+      event(2, "B", "a"),
+      event(3, "C", "a"),
+    ]);
+    await papyra(["persistence", "scan"], { cwd: dir });
+    await papyra(["persistence", "scan"], { cwd: dir });
+    await papyra(["inspect", "events"], { cwd: dir });
+    const human = await papyra(["metrics", "persistence"], { cwd: dir });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("scan_operations:       2\n");
+    expect(human.stdout).toContain("records_read:          3\n");
+    expect(human.stdout).toContain("since: never reset\n");
+
+    const reset = await papyraJson(["metrics", "reset"], { cwd: dir });
+    expect(reset.code).toBe(0);
+    expect(reset.doc).toMatchObject({ command: "metrics reset", ok: true, reset: true });
+    const after = await papyraJson(["metrics", "persistence"], { cwd: dir });
+    const metrics = after.doc.metrics as {
+      available: boolean;
+      counters: Record<string, number>;
+      since: number;
+    };
+    expect(metrics.available).toBe(true);
+    expect(Object.values(metrics.counters).every((n) => n === 0)).toBe(true);
+    expect(metrics.since).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
+  it("a backend without durable metrics says its metrics live in its own process, exit 0", async () => {
+    const dir = tempProject();
+    const [human, json, reset] = await Promise.all([
+      papyra(["metrics", "persistence", "--backend", "memory"], { cwd: dir }),
+      papyraJson(["metrics", "persistence", "--backend", "memory"], { cwd: dir }),
+      papyra(["metrics", "reset", "--backend", "memory"], { cwd: dir }),
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("metrics: <unavailable>");
+    expect(human.stdout).toMatch(/only in the process/);
+    expect(json.doc).toMatchObject({ ok: true, metrics: { available: false, counters: null } });
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/nothing to reset/);
+  });
+
+  it("exits 69 when the store cannot be opened", async () => {
+    const [a, b] = await Promise.all([
+      papyra(["metrics", "persistence", "--path", "no/such/dir.ndjson"], { cwd: tempProject() }),
+      papyra(["metrics", "reset", "--path", "no/such/dir.ndjson"], { cwd: tempProject() }),
+    ]);
+    expect([a.code, b.code]).toEqual([69, 69]);
+  });
+});
