@@ -201,6 +201,8 @@ export class GroupCommitWriter {
       if (this.#exclusive) return;
       this.#running = this.#drain().finally(() => {
         this.#running = null;
+        // Appends made while the last batch settled found #running set and did not schedule.
+        if (this.#queue.length > 0) this.#schedule();
       });
     });
   }
