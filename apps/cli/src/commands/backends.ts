@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -43,10 +43,21 @@ async function probe(
 ): Promise<{ capabilities: BackendCapabilities | null; note: string | null }> {
   const dir = mkdtempSync(join(tmpdir(), "papyra-probe-"));
   try {
-    const hasPath = optionFlags(definition).some((f) => f.path.join(".") === "path");
-    const parsed = definition.optionsSchema.safeParse(
-      hasPath ? { path: join(dir, "probe.ndjson") } : {},
-    );
+    // Location-like options get paths inside the throwaway directory; anything else required
+    // (a Redis URL) means the backend cannot be probed without the user's options.
+    const probeOptions: Record<string, unknown> = {};
+    for (const flag of optionFlags(definition)) {
+      const field = flag.path.join(".");
+      if (
+        flag.path.length === 1 &&
+        flag.kind === "string" &&
+        /(path|dir|directory|file)$/i.test(field)
+      ) {
+        probeOptions[field] = join(dir, `probe-${field}`);
+        if (/dir(ectory)?$/i.test(field)) mkdirSync(join(dir, `probe-${field}`));
+      }
+    }
+    const parsed = definition.optionsSchema.safeParse(probeOptions);
     if (!parsed.success) {
       return { capabilities: null, note: "not probed: it needs options to open a store" };
     }
