@@ -131,13 +131,20 @@ export async function openConnection(
 ): Promise<void> {
   const { client } = connection;
   let lastError: unknown;
+  let refuse: ((error: unknown) => void) | undefined;
+  const refused = new Promise<never>((_, reject) => {
+    refuse = reject;
+  });
+  refused.catch(() => {});
   const onError = (error: unknown) => {
     lastError = error;
+    // Retrying cannot fix credentials or permissions: fail now instead of at the timeout.
+    if (error instanceof Error && /^(WRONGPASS|NOAUTH|NOPERM)/.test(error.message)) refuse?.(error);
   };
   client.on("error", onError);
   try {
     if (client.status === "wait") client.connect().catch((error: unknown) => onError(error));
-    await new ReadyGate(client).wait(timeoutMs);
+    await Promise.race([new ReadyGate(client).wait(timeoutMs), refused]);
     await client.ping();
   } catch (error) {
     if (connection.owned) client.disconnect();

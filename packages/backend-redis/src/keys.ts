@@ -27,11 +27,13 @@ export interface StoreKeys {
   metrics: string;
   /** Stream receiving damaged entries copied aside by quarantine recovery. */
   quarantine: string;
+  /** Hash of the last entry id each stream had when a scan last found it clean. */
+  scanState: string;
 }
 
 /**
  * The key layout of the earlier implementation: `{prefix}:{systemId}:events|audits|dead_letters`
- * (literally `papyra:local:events` by default), plus `:metrics` and `:quarantine`.
+ * (literally `papyra:local:events` by default), plus `:metrics`, `:quarantine` and `:scan_state`.
  */
 export function storeKeys(prefix: string, systemId: string, quarantineKey?: string): StoreKeys {
   const base = `${prefix}:${systemId}`;
@@ -43,5 +45,6 @@ export function storeKeys(prefix: string, systemId: string, quarantineKey?: stri
     },
     metrics: `${base}:metrics`,
     quarantine: quarantineKey ?? `${base}:quarantine`,
+    scanState: `${base}:scan_state`,
   };
 }

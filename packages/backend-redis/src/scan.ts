@@ -1,7 +1,7 @@
 import type { Anomaly, ScanOptions, ScanReport } from "@papyra/core";
 import type { StoreContext } from "./context.js";
 import { classifyEntry, entryBytes, type RawEntry } from "./entries.js";
-import { STREAM_NAMES } from "./keys.js";
+import { STREAM_NAMES, type StreamName } from "./keys.js";
 import { pagesBackward, pagesForward } from "./stream-pages.js";
 
 /** An entry a scan found damaged, with the anomaly describing it. */
@@ -22,9 +22,32 @@ async function keyTypeAnomaly(context: StoreContext, key: string): Promise<Anoma
   };
 }
 
+const CLEAN_AT = "clean_at";
+
 /**
- * Visits every entry of every stream (or the newest `sampleSize` of each), page by page, and
- * calls `onDamaged` for each damaged one. Memory stays bounded by one page.
+ * Where an incremental scan may start in each stream: after the last entry a clean scan saw.
+ * Null when no scan was ever clean (then everything is checked). Stream ids only grow, so what
+ * lies before the mark was checked and cannot have changed except by deletion.
+ */
+async function incrementalStarts(
+  context: StoreContext,
+): Promise<Partial<Record<StreamName, string>> | null> {
+  const state = await context.client.hgetall(context.keys.scanState);
+  if (state[CLEAN_AT] === undefined) return null;
+  const starts: Partial<Record<StreamName, string>> = {};
+  for (const name of STREAM_NAMES) {
+    const mark = state[name];
+    if (mark !== undefined) starts[name] = `(${mark}`;
+  }
+  return starts;
+}
+
+/**
+ * Visits every entry of every stream (or the newest `sampleSize` of each; or, with
+ * `incremental`, only entries added since the last clean scan), page by page, and calls
+ * `onDamaged` for each damaged one. Memory stays bounded by one page. A clean full or
+ * incremental scan records how far it got in the `scan_state` hash (bookkeeping only; no
+ * record is touched).
  */
 export async function scanStreams(
   context: StoreContext,
@@ -37,6 +60,11 @@ export async function scanStreams(
   let done = 0;
   const sampleSize = options.sampleSize;
   await context.ready();
+  const starts =
+    options.incremental === true && sampleSize === undefined
+      ? await incrementalStarts(context)
+      : null;
+  const lastIds: Partial<Record<StreamName, string>> = {};
   let total = 0;
   if (options.onProgress) {
     for (const name of STREAM_NAMES) {
@@ -53,7 +81,10 @@ export async function scanStreams(
     }
     const pages =
       sampleSize === undefined
-        ? pagesForward(context.client, key, { signal: options.signal })
+        ? pagesForward(context.client, key, {
+            start: starts?.[name] ?? "-",
+            signal: options.signal,
+          })
         : pagesBackward(context.client, key, {
             firstPageSize: Math.max(1, sampleSize),
             signal: options.signal,
@@ -64,6 +95,7 @@ export async function scanStreams(
         if (sampleSize !== undefined && seen >= sampleSize) break walk;
         seen += 1;
         done += 1;
+        lastIds[name] = entry.id;
         bytes += entryBytes(entry);
         const item = classifyEntry(entry.fields);
         if (item.type !== "damaged") {
@@ -81,12 +113,17 @@ export async function scanStreams(
       options.onProgress?.({ phase: "scan", done, total, unit: "records" });
     }
   }
+  if (sampleSize === undefined && anomalies.length === 0 && !onDamaged) {
+    await context.client
+      .hset(context.keys.scanState, { ...lastIds, [CLEAN_AT]: String(Date.now() / 1000) })
+      .catch(() => {});
+  }
   return {
     location: context.location,
     anomalies,
     records_scanned: records,
     bytes_scanned: bytes,
-    incremental: false,
+    incremental: starts !== null,
     sampled: sampleSize !== undefined,
   };
 }

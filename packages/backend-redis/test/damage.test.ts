@@ -106,6 +106,26 @@ describe("scan", () => {
     expect((await store.listEvents({ limit: 3 })).map((e) => e.seq)).toEqual([1231, 1232, 1233]);
   });
 
+  it("incremental scans check only what was added since the last clean scan", async () => {
+    await store.recordEvent(makeEvent(1));
+    // Never scanned clean: an incremental request checks everything.
+    const first = await store.scan({ incremental: true });
+    expect(first).toMatchObject({ incremental: false, records_scanned: 1, anomalies: [] });
+    await store.recordEvent(makeEvent(2));
+    const second = await store.scan({ incremental: true });
+    expect(second).toMatchObject({ incremental: true, records_scanned: 1, anomalies: [] });
+    const badId = (await raw.xadd(events, "*", "data", "oops")) as string;
+    await store.recordEvent(makeEvent(3));
+    const third = await store.scan({ incremental: true });
+    expect(third.incremental).toBe(true);
+    expect(third.records_scanned).toBe(1);
+    expect(third.anomalies.map((a) => a.detail)).toEqual([expect.stringContaining(badId)]);
+    // Damage found keeps the mark where it was: the next incremental scan still sees it.
+    expect((await store.scan({ incremental: true })).anomalies).toHaveLength(1);
+    // A full scan always checks everything.
+    expect(await store.scan()).toMatchObject({ incremental: false, records_scanned: 3 });
+  });
+
   it("reports a key of the wrong type without touching it", async () => {
     await raw.set(`${prefix}:local:audits`, "not a stream");
     const report = await store.scan();

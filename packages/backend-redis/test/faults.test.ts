@@ -51,6 +51,7 @@ describe("opening", () => {
       (e: unknown) => e,
     );
     expect((error as { code?: string }).code).toBe(ErrorCode.unavailable);
+    expect((error as Error).message).toMatch(/WRONGPASS/);
     expect((error as Error).message).not.toContain(SECRET);
   });
 

@@ -66,6 +66,7 @@ describe("the backend definition", () => {
       },
       metrics: "papyra:local:metrics",
       quarantine: "papyra:local:quarantine",
+      scanState: "papyra:local:scan_state",
     });
   });
 });
