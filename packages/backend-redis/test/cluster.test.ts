@@ -61,6 +61,8 @@ describe("on a cluster", () => {
       expect((await store.listEvents()).map((e) => e.seq)).toEqual([1]);
       await store.ensureConsumerGroup("events", "g");
       expect(await store.consume("events", "g", "c")).toHaveLength(1);
+      // A blocking read on a cluster runs on its own connection and times out empty.
+      expect(await store.consume("events", "g", "c", { blockMs: 50 })).toEqual([]);
       expect((await store.readStoredMetrics()).counters.records_written).toBeGreaterThanOrEqual(2);
       expect(await store.diagnostics()).toHaveLength(3);
     } finally {

@@ -126,6 +126,18 @@ describe("scan", () => {
     expect(await store.scan()).toMatchObject({ incremental: false, records_scanned: 3 });
   });
 
+  it("an aborted scan rejects with the signal's reason and reports progress before", async () => {
+    for (let n = 1; n <= 3; n++) await store.recordEvent(makeEvent(n));
+    const progress: number[] = [];
+    const report = await store.scan({ onProgress: (p) => progress.push(p.done) });
+    expect(progress.at(-1)).toBe(3);
+    expect(report.records_scanned).toBe(3);
+    const controller = new AbortController();
+    const reason = new Error("operator pressed ctrl-c");
+    controller.abort(reason);
+    await expect(store.scan({ signal: controller.signal })).rejects.toBe(reason);
+  });
+
   it("reports a key of the wrong type without touching it", async () => {
     await raw.set(`${prefix}:local:audits`, "not a stream");
     const report = await store.scan();
