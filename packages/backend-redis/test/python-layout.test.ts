@@ -1,22 +1,28 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { pythonExpected, pythonLines } from "./support/fixtures.js";
+import { pythonEscapedLines, pythonExpected, pythonLines } from "./support/fixtures.js";
 import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;
 
+/** XADDs lines the way the earlier implementation did: one `data` field, stream by kind. */
+async function writeAsPython(prefix: string, lines: string[]): Promise<void> {
+  for (const line of lines) {
+    const kind = (JSON.parse(line) as { kind: string }).kind;
+    const stream = kind === "event" ? "events" : kind === "audit" ? "audits" : "dead_letters";
+    await raw.xadd(`${prefix}:local:${stream}`, "*", "data", line);
+  }
+}
+
 beforeAll(async () => {
   server = await RedisServer.start();
   raw = new Redis(server.url);
-  // Entries exactly as the earlier implementation wrote them: one `data` field per entry, in
-  // `papyra:local:<kind>s`, JSON with ", " / ": " separators and `kind` first.
-  for (const line of pythonLines()) {
-    const kind = (JSON.parse(line) as { kind: string }).kind;
-    const stream = kind === "event" ? "events" : kind === "audit" ? "audits" : "dead_letters";
-    await raw.xadd(`papyra:local:${stream}`, "*", "data", line);
-  }
+  // JSON with ", " / ": " separators and `kind` first, in `papyra:local:<kind>s`.
+  await writeAsPython("papyra", pythonLines());
+  // `kind` last and `\uXXXX` escapes.
+  await writeAsPython("escaped", pythonEscapedLines());
 });
 
 afterAll(async () => {
@@ -36,6 +42,15 @@ describe("streams written by the earlier implementation", () => {
     expect(await store.listEvents()).toEqual(expected.events);
     expect(await store.listAudits()).toEqual(expected.audits);
     expect(await store.listDeadLetters()).toEqual(expected.dead_letters);
+  });
+
+  it("are read the same when `kind` comes last and non-ASCII is escaped", async () => {
+    await using store = await openRedisStore({ url: server.url, prefix: "escaped" });
+    const expected = pythonExpected();
+    expect(await store.listEvents()).toEqual(expected.events);
+    expect(await store.listAudits()).toEqual(expected.audits);
+    expect(await store.listDeadLetters()).toEqual(expected.dead_letters);
+    expect((await store.scan()).anomalies).toEqual([]);
   });
 
   it("scan finds no anomaly and compaction without retention keeps every record", async () => {
