@@ -1,3 +1,18 @@
-export * from "./options.js";
-export * from "./rotation-plan.js";
-export * from "./segments.js";
+export { backend } from "./definition.js";
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_FILES,
+  type ResolvedRotatingOptions,
+  type RotatingStoreOptions,
+  resolveOptions,
+  rotatingOptionsSchema,
+} from "./options.js";
+export { RotatingSink, type RotatingSinkOptions } from "./rotating-sink.js";
+export { type BatchChunk, planBatch } from "./rotation-plan.js";
+export {
+  type DirectoryListing,
+  type EntryClass,
+  type SegmentFile,
+  SegmentSet,
+} from "./segments.js";
+export { openRotatingStore, RotatingFileBackend, type RotatingStoreInternals } from "./store.js";

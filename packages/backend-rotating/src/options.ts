@@ -16,7 +16,7 @@ export const DEFAULT_MAX_FILES = 5;
 export interface RotatingStoreOptions {
   /** Path of the active segment; rotated segments are `path.1` (newest) … `path.(maxFiles-1)`. */
   path: string;
-  /** Size limit of one segment in bytes (default 10 MiB). A record larger than this is refused. */
+  /** Size limit of one segment in bytes (default 10 MiB). A larger record gets a segment of its own. */
   maxBytes?: number;
   /** Number of files in the set, the active one included (default 5, at least 2). */
   maxFiles?: number;

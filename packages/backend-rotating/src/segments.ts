@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { sidecarPaths } from "@papyra/ndjson";
 
 /**
  * The naming of a rotation set: `path` is the active segment (index 0), `path.1` the newest
@@ -12,17 +13,19 @@ export class SegmentSet {
   readonly maxFiles: number;
   readonly directory: string;
   readonly baseName: string;
-  readonly #auxiliary: ReadonlySet<string>;
+  readonly #auxiliary: readonly string[];
 
-  /** `auxiliaryPaths`: files the store keeps beside its segments, never reported as leftovers. */
-  constructor(path: string, maxFiles: number, auxiliaryPaths: readonly string[] = []) {
+  /**
+   * The store's sidecars (`path.lock`, `path.metrics.json`, `path.scan.json`, see
+   * `sidecarPaths` of @papyra/ndjson) and the short-lived files they are written through
+   * (`path.metrics.json.tmp-*`, `path.lock.<token>.tmp`, ...) are auxiliary: never leftovers.
+   */
+  constructor(path: string, maxFiles: number) {
     this.path = path;
     this.maxFiles = maxFiles;
     this.directory = dirname(path);
     this.baseName = basename(path);
-    this.#auxiliary = new Set(
-      auxiliaryPaths.filter((p) => dirname(p) === this.directory).map((p) => basename(p)),
-    );
+    this.#auxiliary = Object.values(sidecarPaths(this.baseName));
   }
 
   /** Path of segment `index` (0 = active, 1 = newest rotated). */
@@ -42,7 +45,9 @@ export class SegmentSet {
     if (name === this.baseName) return { type: "segment", index: 0 };
     const prefix = `${this.baseName}.`;
     if (!name.startsWith(prefix)) return { type: "foreign" };
-    if (this.#auxiliary.has(name)) return { type: "auxiliary" };
+    if (this.#auxiliary.some((aux) => name === aux || name.startsWith(`${aux}.`))) {
+      return { type: "auxiliary" };
+    }
     const suffix = name.slice(prefix.length);
     if (/^[1-9][0-9]{0,8}$/.test(suffix)) {
       const index = Number(suffix);

@@ -92,18 +92,25 @@ describe("SegmentSet", () => {
       "app.log.01",
       "app.log.tmp-123",
       "app.log.lock",
+      "app.log.lock.abc.tmp",
+      "app.log.metrics.json",
+      "app.log.metrics.json.tmp-1-2",
+      "app.log.scan.json",
+      "app.log.1.tmp-99-ab",
       "other.log",
       "app.logx",
     ]) {
       await writeFile(join(dir, name), "");
     }
     await mkdir(join(dir, "app.log.quarantine"));
-    const set = new SegmentSet(base, 3, [join(dir, "app.log.lock")]);
+    const set = new SegmentSet(base, 3);
     const listing = await set.listDirectory();
     expect(listing.segments.map((s) => s.index)).toEqual([2, 1, 0]);
     expect(listing.orphans.map((s) => s.index)).toEqual([3, 10]);
     expect(listing.unexpected.sort()).toEqual(
-      ["app.log.0", "app.log.01", "app.log.tmp-123"].map((n) => join(dir, n)).sort(),
+      ["app.log.0", "app.log.01", "app.log.tmp-123", "app.log.1.tmp-99-ab"]
+        .map((n) => join(dir, n))
+        .sort(),
     );
   });
 
