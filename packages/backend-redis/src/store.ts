@@ -74,7 +74,8 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   readonly keys: StoreKeys;
   /** Where the store lives, for messages: `prefix:systemId@endpoint`, password redacted. */
   readonly location: string;
-  readonly retention: RetentionPolicy | undefined;
+  /** The retention policy in force (`{}`: keep everything). */
+  readonly retention: RetentionPolicy;
   readonly #metrics: PersistenceMetrics;
   readonly #connection: StoreConnection;
   readonly #context: StoreContext;
@@ -106,7 +107,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     this.#metrics = metrics;
     this.keys = keys;
     this.location = location;
-    this.retention = options.retention;
+    this.retention = options.retention ?? {};
     this.#connection = connection;
     this.#context = context;
     this.#stored = new StoredMetricsSync(context);
