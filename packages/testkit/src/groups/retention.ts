@@ -211,6 +211,23 @@ export function retentionGroup(h: SuiteHarness): void {
     assert.ok((await backend.listAudits()).length > 0, "audits bounded on their own budget");
   });
 
+  h.test(
+    "a backend exposing `retention` reports the policy it was opened with",
+    async (t) => {
+      const policy: RetentionPolicy = {
+        maxRecords: 7,
+        maxAgeSeconds: 86_400,
+        maxTotalBytes: 1_000_000,
+      };
+      const backend = await t.open(policy);
+      const exposed = backend.retention as Record<string, unknown>;
+      for (const [rule, value] of Object.entries(policy)) {
+        assert.equal(exposed[rule], value, `retention.${rule}`);
+      }
+    },
+    { requires: "retention" },
+  );
+
   h.test("no retention keeps everything", async (t) => {
     const backend = await t.open();
     for (let n = 1; n <= 50; n++)
