@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCode, PersistenceUnavailableError } from "@papyra/core";
 import { makeEvent } from "@papyra/testkit";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
 import { freePort, RedisServer, redisCli } from "./support/redis-server.js";
@@ -70,6 +71,22 @@ describe("opening", () => {
     });
     await byOptions.recordEvent(makeEvent(1));
     expect((await byOptions.scan()).location).not.toContain(SECRET);
+  });
+});
+
+describe("a client you pass", () => {
+  it("is used as it is and left open by close()", async () => {
+    const client = new Redis(`redis://127.0.0.1:${secured.port}`, { password: SECRET });
+    try {
+      const store = await openRedisStore({ client, prefix: randomUUID() });
+      expect(store.client).toBe(client);
+      await store.recordEvent(makeEvent(1));
+      await store.close();
+      expect(client.status).toBe("ready");
+      expect(await client.ping()).toBe("PONG");
+    } finally {
+      client.disconnect();
+    }
   });
 });
 
