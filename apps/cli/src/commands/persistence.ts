@@ -10,6 +10,7 @@ import { type CliContext, type CommandResult, withStore } from "../context.js";
 import { ExitCode, UnsupportedError, UsageError } from "../exit-codes.js";
 import {
   capabilityList,
+  LABEL_WIDTH,
   printCompaction,
   printRecovery,
   printScan,
@@ -35,10 +36,13 @@ export async function scanCommand(
       exitCode: scan.anomalies.length ? ExitCode.anomaliesRemain : ExitCode.ok,
       data: { store: info, scan },
       print(out) {
-        out.pairs([
-          ["Store", storeLine(info)],
-          ["Location", scan.location],
-        ]);
+        out.pairs(
+          [
+            ["Store", storeLine(info)],
+            ["Location", scan.location],
+          ],
+          LABEL_WIDTH,
+        );
         printScan(out, "Scan", scan);
       },
     };
@@ -73,7 +77,7 @@ export async function recoverCommand(
       exitCode: scan.anomalies.length ? ExitCode.anomaliesRemain : ExitCode.ok,
       data: { store: info, recovery, scan_after: scan },
       print(out) {
-        out.pairs([["Store", storeLine(info)]]);
+        out.pairs([["Store", storeLine(info)]], LABEL_WIDTH);
         printScan(out, "Before", recovery.scan_before);
         printRecovery(out, recovery);
         printScan(out, "After", scan);
@@ -95,7 +99,7 @@ export async function compactCommand(
       exitCode: ExitCode.ok,
       data: { store: info, compaction },
       print(out) {
-        out.pairs([["Store", storeLine(info)]]);
+        out.pairs([["Store", storeLine(info)]], LABEL_WIDTH);
         printCompaction(out, compaction);
       },
     };
@@ -151,14 +155,17 @@ export async function persistenceInspectCommand(
         ...(metrics ? { metrics } : {}),
       },
       print(out) {
-        out.pairs([
-          ["Store", storeLine(info)],
-          ["Capabilities", capabilityList(capabilities)],
+        out.pairs(
           [
-            "Retention",
-            retention && Object.keys(retention).length ? JSON.stringify(retention) : "none",
+            ["Store", storeLine(info)],
+            ["Capabilities", capabilityList(capabilities)],
+            [
+              "Retention",
+              retention && Object.keys(retention).length ? JSON.stringify(retention) : "none",
+            ],
           ],
-        ]);
+          LABEL_WIDTH,
+        );
         out.line();
         out.table([
           ["KIND", "RECORDS", "OLDEST", "NEWEST"],
@@ -171,9 +178,10 @@ export async function persistenceInspectCommand(
         ]);
         if (lastEvent) {
           out.line();
-          out.pairs([
-            ["Last event", `${lastEvent.event_type} ${formatAddress(lastEvent.actor_address)}`],
-          ]);
+          out.pairs(
+            [["Last event", `${lastEvent.event_type} ${formatAddress(lastEvent.actor_address)}`]],
+            LABEL_WIDTH,
+          );
         }
         if (metrics) {
           out.line();

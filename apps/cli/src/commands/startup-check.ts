@@ -9,7 +9,13 @@ import {
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
 import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
-import { capabilityList, printRecovery, printScan, storeLine } from "../output/reports.js";
+import {
+  capabilityList,
+  LABEL_WIDTH,
+  printRecovery,
+  printScan,
+  storeLine,
+} from "../output/reports.js";
 import { parsePositive } from "../time-input.js";
 
 /** Flags shared by `doctor run` and `persistence startup-check`. */
@@ -78,12 +84,15 @@ export async function startupCheckCommand(
       exitCode,
       data,
       print(out) {
-        out.pairs([
-          ["Store", storeLine(info)],
-          ...(doctor ? [["Capabilities", capabilityList(capabilities)] as const] : []),
-          ["Mode", `${args.mode}${args.full ? " (full)" : ""}`],
-        ]);
-        if (result?.skipped) out.pairs([["Scan", `skipped: ${result.skipped}`]]);
+        out.pairs(
+          [
+            ["Store", storeLine(info)],
+            ...(doctor ? [["Capabilities", capabilityList(capabilities)] as const] : []),
+            ["Mode", `${args.mode}${args.full ? " (full)" : ""}`],
+          ],
+          LABEL_WIDTH,
+        );
+        if (result?.skipped) out.pairs([["Scan", `skipped: ${result.skipped}`]], LABEL_WIDTH);
         if (result?.scan) printScan(out, "Scan", result.scan);
         if (result?.recovery) printRecovery(out, result.recovery);
         if (result?.scan_after) printScan(out, "After", result.scan_after);
@@ -94,7 +103,7 @@ export async function startupCheckCommand(
         else if (result?.recovery) verdict = out.paint("green", "recovered, store is clean");
         else if (result?.skipped) verdict = "not checked";
         else verdict = out.paint("green", "healthy");
-        out.pairs([["Result", verdict]]);
+        out.pairs([["Result", verdict]], LABEL_WIDTH);
       },
     };
   });

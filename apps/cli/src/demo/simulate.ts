@@ -105,6 +105,7 @@ export function simulateActorSystem(seed: number, now: number = Date.now() / 100
     const id = ACTORS[1 + Math.floor(random() * (ACTORS.length - 1))] as string;
     const current = state.get(id);
     if (current === "stopped") {
+      if (random() < 0.6) continue; // most callers noticed the actor is gone
       deadLetters += 1;
       out.push({
         kind: "dead_letter",

@@ -69,10 +69,10 @@ export class Output {
   }
 
   /** Prints `key  value` pairs with the values aligned. */
-  pairs(rows: readonly (readonly [string, string])[], indent = ""): void {
-    const width = Math.max(0, ...rows.map(([key]) => key.length));
+  pairs(rows: readonly (readonly [string, string])[], minWidth = 0): void {
+    const width = Math.max(minWidth, ...rows.map(([key]) => key.length));
     for (const [key, value] of rows) {
-      this.line(`${indent}${this.paint("dim", `${key}:`.padEnd(width + 1))} ${value}`);
+      this.line(`${this.paint("dim", `${key}:`.padEnd(width + 1))} ${value}`);
     }
   }
 

@@ -10,6 +10,9 @@ import type { Output } from "./output.js";
 
 const MAX_ANOMALIES_SHOWN = 50;
 
+/** Width of the labels of report-style output, so every section lines up. */
+export const LABEL_WIDTH = 12;
+
 /** `1 anomaly`, `3 anomalies`. */
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -70,35 +73,41 @@ export function scanSummary(out: Output, report: ScanReport): string {
 
 /** Prints a scan: a summary line and its anomalies. */
 export function printScan(out: Output, label: string, report: ScanReport): void {
-  out.pairs([[label, scanSummary(out, report)]]);
+  out.pairs([[label, scanSummary(out, report)]], LABEL_WIDTH);
   printAnomalies(out, report);
 }
 
 /** Prints what a recovery did. */
 export function printRecovery(out: Output, report: RecoveryReport): void {
-  out.pairs([
-    ["Recovery", report.mode],
-    ["Repaired", report.repaired_files.length ? report.repaired_files.join(", ") : "nothing"],
+  out.pairs(
     [
-      "Quarantined",
-      report.quarantined_files.length ? report.quarantined_files.join(", ") : "nothing",
+      ["Recovery", report.mode],
+      ["Repaired", report.repaired_files.length ? report.repaired_files.join(", ") : "nothing"],
+      [
+        "Quarantined",
+        report.quarantined_files.length ? report.quarantined_files.join(", ") : "nothing",
+      ],
+      ["Dropped", `${report.dropped_damaged} damaged, ${report.dropped_by_retention} by retention`],
     ],
-    ["Dropped", `${report.dropped_damaged} damaged, ${report.dropped_by_retention} by retention`],
-  ]);
+    LABEL_WIDTH,
+  );
 }
 
 /** Prints a compaction report. */
 export function printCompaction(out: Output, report: CompactionReport): void {
-  out.pairs([
+  out.pairs(
     [
-      "Records",
-      `${report.before_records} -> ${report.after_records} (${report.removed_records} removed)`,
+      [
+        "Records",
+        `${report.before_records} -> ${report.after_records} (${report.removed_records} removed)`,
+      ],
+      [
+        "Bytes",
+        `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} reclaimed)`,
+      ],
     ],
-    [
-      "Bytes",
-      `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} reclaimed)`,
-    ],
-  ]);
+    LABEL_WIDTH,
+  );
 }
 
 /** `scan, recover, compact` style list of what a backend can do. */
