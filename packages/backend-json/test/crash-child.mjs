@@ -3,6 +3,7 @@
 //   write:   writes events continuously (many in flight); prints each resolved id on stdout.
 //   compact: compacts with retention { maxRecords: <firstId> } over and over.
 //   recover: repairs over and over.
+//   hold:    opens the store for writing and waits.
 import { openJsonStore } from "../dist/index.js";
 
 const [mode, path, arg] = process.argv.slice(2);
@@ -25,6 +26,10 @@ if (mode === "write") {
     }
   };
   await Promise.all(Array.from({ length: 16 }, writeOne));
+} else if (mode === "hold") {
+  await openJsonStore({ path });
+  process.stdout.write("ready\n");
+  setInterval(() => {}, 60_000);
 } else if (mode === "compact") {
   const store = await openJsonStore({
     path,

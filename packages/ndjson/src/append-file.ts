@@ -63,7 +63,8 @@ export class AppendFile {
         written += n;
       }
     } catch (error) {
-      if (written > 0) await this.#fs.ftruncate(this.#fd, before).catch(() => {});
+      // Cut back whatever reached the file, even when the failing call reported nothing.
+      await this.#fs.ftruncate(this.#fd, before).catch(() => {});
       throw error;
     }
     this.#size = before + data.length;

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { PersistenceLockedError } from "@papyra/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openJsonStore } from "../src/index.js";
+import { event, makeTempDir, removeDir } from "./helpers.js";
+
+const child = join(import.meta.dirname, "crash-child.mjs");
+
+function startHolder(path: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, "hold", path], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    proc.stderr.setEncoding("utf8").on("data", (c: string) => {
+      err += c;
+    });
+    proc.stdout.setEncoding("utf8").on("data", (c: string) => {
+      if (c.includes("ready")) resolve(proc);
+    });
+    proc.on("exit", (code) => reject(new Error(`holder exited (${code}): ${err}`)));
+  });
+}
+
+function killAndWait(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once("exit", () => resolve());
+    proc.kill("SIGKILL");
+  });
+}
+
+describe("writer lock", () => {
+  let dir: string;
+  let path: string;
+  let holder: ChildProcess | null = null;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+    path = join(dir, "store.ndjson");
+  });
+  afterEach(async () => {
+    if (holder) await killAndWait(holder);
+    holder = null;
+    await removeDir(dir);
+  });
+
+  it("a second writer in the same process gets PersistenceLockedError naming this pid", async () => {
+    await using first = await openJsonStore({ path });
+    const error = await openJsonStore({ path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PersistenceLockedError);
+    expect((error as PersistenceLockedError).code).toBe("PAPYRA_LOCKED");
+    expect((error as PersistenceLockedError).holder?.pid).toBe(process.pid);
+    expect((error as Error).message).toContain(String(process.pid));
+    await first.recordEvent(event(1));
+    expect(await first.listEvents()).toHaveLength(1);
+  });
+
+  it("closing releases the lock; a new writer can open", async () => {
+    const first = await openJsonStore({ path });
+    await first.recordEvent(event(1));
+    await first.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    await using second = await openJsonStore({ path });
+    await second.recordEvent(event(2));
+    expect(await second.listEvents()).toHaveLength(2);
+  });
+
+  it("a writer in another process blocks writers, compaction and recovery here, not reads", async () => {
+    holder = await startHolder(path);
+    const error = await openJsonStore({ path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PersistenceLockedError);
+    expect((error as PersistenceLockedError).holder?.pid).toBe(holder.pid);
+    expect((error as Error).message).toContain(`process ${holder.pid}`);
+
+    await using reader = await openJsonStore({ path, readOnly: true });
+    expect(await reader.listEvents()).toEqual([]);
+    expect((await reader.scan()).anomalies).toEqual([]);
+    await expect(reader.compact()).rejects.toBeInstanceOf(PersistenceLockedError);
+    await expect(reader.recover({ mode: "repair" })).rejects.toBeInstanceOf(PersistenceLockedError);
+    await expect(reader.recordEvent(event(1))).rejects.toThrow(/read-only/);
+  });
+
+  it("the lock of a SIGKILLed writer does not block a restart", async () => {
+    holder = await startHolder(path);
+    await killAndWait(holder);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    await using store = await openJsonStore({ path });
+    await store.recordEvent(event(1));
+    expect(await store.listEvents()).toHaveLength(1);
+  });
+});
