@@ -40,6 +40,21 @@ function recoveryFrom(args: StartupCheckArgs, cwd: string): RecoveryConfig | und
 }
 
 /**
+ * Setup warnings a backend offers through an optional `diagnostics()` method (e.g. a Redis
+ * server that keeps nothing on disk). Never fails the command.
+ */
+async function backendWarnings(backend: unknown): Promise<string[]> {
+  const diagnostics = (backend as { diagnostics?: unknown }).diagnostics;
+  if (typeof diagnostics !== "function") return [];
+  try {
+    const result: unknown = await diagnostics.call(backend);
+    return Array.isArray(result) ? result.filter((w): w is string => typeof w === "string") : [];
+  } catch (error) {
+    return [`could not collect the backend's diagnostics: ${(error as Error).message}`];
+  }
+}
+
+/**
  * Runs the startup check exactly as a runtime would (`runStartupCheck` from @papyra/core) and
  * reports it. `doctor` adds the backend's capabilities to the report.
  */
@@ -76,8 +91,12 @@ export async function startupCheckCommand(
       context.out.finish();
     }
     if (failure) context.out.diag(`papyra: ${failure.message}`);
+    const warnings = doctor ? await backendWarnings(backend) : [];
     const data: Record<string, unknown> = { store: info };
-    if (doctor) data.capabilities = capabilities;
+    if (doctor) {
+      data.capabilities = capabilities;
+      data.warnings = warnings;
+    }
     data.check = result;
     data.failure = failure;
     return {
@@ -103,6 +122,8 @@ export async function startupCheckCommand(
         else if (result?.recovery) verdict = out.paint("green", "recovered, store is clean");
         else if (result?.skipped) verdict = "not checked";
         else verdict = out.paint("green", "healthy");
+        for (const warning of warnings)
+          out.pairs([["Warning", out.paint("yellow", warning)]], LABEL_WIDTH);
         out.pairs([["Result", verdict]], LABEL_WIDTH);
       },
     };
