@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  type ActorEvent,
   type CompactionReport,
   nowSeconds,
   type PersistenceBackend,
@@ -100,6 +101,40 @@ export function compactionGroup(h: SuiteHarness): void {
       const again = await compact(backend);
       assert.equal(again.removed_records, 0, "a second compaction removes nothing");
       assert.equal(again.before_records, 3 * KINDS.length);
+    },
+    needs,
+  );
+
+  h.test(
+    "compaction agrees with reads under every retention rule, bytes included",
+    async (t) => {
+      const now = nowSeconds();
+      const records = (kind: (typeof KINDS)[number]) =>
+        [5, 300, 40, 5, 120, 5, 60].map((pad, i) =>
+          makeRecord(kind, i + 1, {
+            timestamp: i === 3 ? now - 9000 : now - 100 + i,
+            pad: "✓".repeat(pad),
+          }),
+        );
+      const sample = records("event") as ActorEvent[];
+      const budget = sample.slice(-3).reduce((sum, r) => sum + recordBytes("event", r), 0);
+      const policies: RetentionPolicy[] = [
+        { maxTotalBytes: budget },
+        { maxTotalBytes: budget - 1, maxRecords: 5 },
+        { maxAgeSeconds: 3600, maxTotalBytes: budget * 2 },
+        { maxAgeSeconds: 3600, maxRecords: 4 },
+      ];
+      for (const policy of policies) {
+        const backend = await t.open(policy);
+        for (const kind of KINDS)
+          for (const record of records(kind)) await write(backend, kind, record);
+        const listed = await snapshotStore(backend);
+        const report = await compact(backend);
+        const kept = KINDS.reduce((sum, kind) => sum + (listed[kind]?.length ?? 0), 0);
+        assert.equal(report.after_records, kept, `after_records ${JSON.stringify(policy)}`);
+        assert.deepEqual(await snapshotStore(backend), listed, `listing ${JSON.stringify(policy)}`);
+        await backend.close();
+      }
     },
     needs,
   );

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RecoveryReport } from "@papyra/core";
-import { ErrorCode } from "@papyra/core";
+import { ErrorCode, nowSeconds } from "@papyra/core";
 import type { SuiteHarness } from "../harness.js";
 import { KINDS, makeRecord, write } from "../records.js";
 import { assertScanReportShape, snapshotStore } from "./scan.js";
@@ -77,6 +80,59 @@ export function recoveryGroup(h: SuiteHarness): void {
         },
       );
       assert.deepEqual(await snapshotStore(backend), before);
+    },
+    needs,
+  );
+
+  h.test(
+    "recover in quarantine mode with a directory quarantines nothing from a clean store",
+    async (t) => {
+      const backend = await t.open();
+      for (let n = 1; n <= 3; n++)
+        for (const kind of KINDS) await write(backend, kind, makeRecord(kind, n));
+      const before = await snapshotStore(backend);
+      const quarantineDir = await mkdtemp(join(tmpdir(), "papyra-conformance-quarantine-"));
+      try {
+        const report = (await backend.recover?.({
+          mode: "quarantine",
+          quarantineDir,
+        })) as RecoveryReport;
+        assertCleanReport(report, "quarantine");
+        assert.deepEqual(
+          await snapshotStore(backend),
+          before,
+          "quarantine of a clean store changed it",
+        );
+      } finally {
+        await rm(quarantineDir, { recursive: true, force: true });
+      }
+    },
+    needs,
+  );
+
+  h.test(
+    "repair under retention never loses a record that reads return",
+    async (t) => {
+      const now = nowSeconds();
+      const backend = await t.open({ maxRecords: 3, maxAgeSeconds: 3600 });
+      for (let n = 1; n <= 8; n++) {
+        for (const kind of KINDS) {
+          const timestamp = n === 7 ? now - 7200 : now - 100 + n;
+          await write(backend, kind, makeRecord(kind, n, { timestamp }));
+        }
+      }
+      const before = await snapshotStore(backend);
+      const report = (await backend.recover?.({ mode: "repair" })) as RecoveryReport;
+      assert.equal(report.mode, "repair");
+      assert.deepEqual(
+        report.scan_before.anomalies,
+        [],
+        "retention-excluded records are no anomaly",
+      );
+      assert.deepEqual(report.scan_after.anomalies, []);
+      assert.equal(report.dropped_damaged, 0);
+      assert.ok(Number.isInteger(report.dropped_by_retention) && report.dropped_by_retention >= 0);
+      assert.deepEqual(await snapshotStore(backend), before, "repair changed what reads return");
     },
     needs,
   );

@@ -101,6 +101,27 @@ export function scanGroup(h: SuiteHarness): void {
     needs,
   );
 
+  h.test(
+    "records excluded by retention are no anomaly",
+    async (t) => {
+      const backend = await t.open({ maxRecords: 2, maxAgeSeconds: 3600 });
+      const now = Date.now() / 1000;
+      for (let n = 1; n <= 6; n++) {
+        for (const kind of KINDS) {
+          await write(
+            backend,
+            kind,
+            makeRecord(kind, n, { timestamp: n === 5 ? now - 7200 : now - 10 + n }),
+          );
+        }
+      }
+      const report = (await backend.scan?.()) as ScanReport;
+      assertScanReportShape(report, "store with retention");
+      assert.deepEqual(report.anomalies, []);
+    },
+    needs,
+  );
+
   h.testWithReopen(
     "scan of a reopened clean store finds nothing",
     async (t) => {
