@@ -81,7 +81,7 @@ describe("write errors and group commit", () => {
         const reasonError = (result as PromiseRejectedResult).reason as Error;
         expect(reasonError).toBeInstanceOf(PersistenceUnavailableError);
         expect(reasonError.message).toMatch(reason);
-        expect(((reasonError.cause as NodeJS.ErrnoException) ?? {}).code).toBe(code);
+        expect((reasonError.cause as NodeJS.ErrnoException | undefined)?.code).toBe(code);
       }
       expect(store.metrics.snapshot()).toMatchObject({ records_written: 3, write_errors: 3 });
       // The half-written batch was cut back: no torn line, nothing of 4..6 stored.
