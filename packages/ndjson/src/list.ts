@@ -45,8 +45,10 @@ export async function listFromTail<K extends RecordKind>(
   outer: for (const file of filesNewestFirst) {
     try {
       for await (const raw of readLinesBackward(file, { maxLineBytes: options.maxLineBytes })) {
-        // Cheap pre-filter: skip lines that cannot be of this kind before parsing JSON.
-        if (raw.bytes !== null && raw.bytes.indexOf(kind) === -1) continue;
+        // Cheap pre-filter: a line without the kind's name (and without \u escapes that could
+        // spell it) cannot be of this kind, so it is skipped without parsing.
+        if (raw.bytes !== null && raw.bytes.indexOf(kind) === -1 && raw.bytes.indexOf("\\u") === -1)
+          continue;
         const decoded = decodeLineBytes(raw.bytes);
         if (decoded.type === "corrupt" || decoded.type === "invalid") {
           if (raw.terminated) options.onDamagedLine?.();
