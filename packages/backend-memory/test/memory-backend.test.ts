@@ -151,3 +151,17 @@ describe("backend definition", () => {
     );
   });
 });
+
+describe("startup check on a memory store", () => {
+  it("passes in every mode and never reports anomalies", async () => {
+    const { runStartupCheck, STARTUP_MODES } = await import("@papyra/core");
+    const b = createMemoryBackend();
+    await b.recordEvent(makeEvent(1));
+    for (const mode of STARTUP_MODES) {
+      const result = await runStartupCheck(b, { mode, timeoutMs: 60_000 });
+      expect(result.remaining_anomalies, mode).toBe(0);
+      expect(result.scan === null, mode).toBe(mode === "ignore");
+    }
+    expect((await b.listEvents()).length).toBe(1);
+  });
+});
