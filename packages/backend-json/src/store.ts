@@ -46,6 +46,7 @@ import {
   rewriteKeeping,
   type SidecarPaths,
   scanFile,
+  scanFileTail,
   sealTornTail,
   sidecarPaths,
   WriterClosedError,
@@ -64,6 +65,9 @@ interface Writing {
   sink: FileSink;
   writer: GroupCommitWriter;
 }
+
+/** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
+const writersInProcess = new Map<string, Writing>();
 
 async function ensureDirectory(path: string): Promise<void> {
   const dir = dirname(path);
@@ -152,6 +156,7 @@ export class JsonFileBackend implements PersistenceBackend {
           metrics: store.metrics,
         });
         store.#writing = { lock, sink, writer };
+        writersInProcess.set(path, store.#writing);
       } catch (error) {
         await lock.release();
         throw error instanceof PersistenceUnavailableError
@@ -259,7 +264,8 @@ export class JsonFileBackend implements PersistenceBackend {
 
   async #scan(options: ScanOptions): Promise<ScanReport> {
     options.signal?.throwIfAborted();
-    const endOffset = this.#writing?.sink.file.size;
+    // In the writing process, stop where the writer's last complete batch ends (no torn read).
+    const endOffset = (this.#writing ?? writersInProcess.get(this.path))?.sink.file.size;
     const leftovers: Anomaly[] = (await findTempFiles(this.path)).map((temp) => ({
       type: "UNEXPECTED_FILE",
       path: temp,
@@ -267,6 +273,21 @@ export class JsonFileBackend implements PersistenceBackend {
     }));
     const exists = await stat(this.path).catch(() => null);
     if (!exists) return { ...emptyScan(this.path), anomalies: leftovers };
+    if (options.sampleSize !== undefined) {
+      const sample = await scanFileTail(this.path, Math.max(0, Math.floor(options.sampleSize)), {
+        endOffset,
+        maxLineBytes: this.#maxLineBytes,
+        signal: options.signal,
+      });
+      return {
+        location: this.path,
+        anomalies: [...sample.anomalies, ...leftovers],
+        records_scanned: sample.records,
+        bytes_scanned: sample.bytesScanned,
+        incremental: false,
+        sampled: true,
+      };
+    }
     let start = { offset: 0, line: 1, records: 0 };
     let incremental = false;
     if (options.incremental) {
@@ -352,10 +373,7 @@ export class JsonFileBackend implements PersistenceBackend {
             signal: config.signal,
             onProgress: config.onProgress,
           });
-          if (result.changed) {
-            report.repaired_files.push(this.path);
-            await this.#writing?.sink.reopen();
-          }
+          if (result.changed) report.repaired_files.push(this.path);
           if (result.quarantinedTo) report.quarantined_files.push(result.quarantinedTo);
           report.dropped_damaged = result.droppedDamaged;
           report.dropped_by_retention = result.droppedByRetention;
@@ -413,7 +431,6 @@ export class JsonFileBackend implements PersistenceBackend {
           signal: options.signal,
           onProgress: options.onProgress,
         });
-        if (result.changed) await this.#writing?.sink.reopen();
         return {
           before_records: result.recordsBefore,
           after_records: result.recordsAfter,
@@ -449,7 +466,10 @@ export class JsonFileBackend implements PersistenceBackend {
     this.#closing = (async () => {
       const writing = this.#writing;
       try {
-        if (writing) await writing.writer.close();
+        if (writing) {
+          if (writersInProcess.get(this.path) === writing) writersInProcess.delete(this.path);
+          await writing.writer.close();
+        }
       } finally {
         await this.#durable.close();
         if (writing) await writing.lock.release();
@@ -474,9 +494,23 @@ export class JsonFileBackend implements PersistenceBackend {
     return planner;
   }
 
-  /** Runs maintenance with the writer paused (writing instance) or under the writer lock. */
+  /**
+   * Runs maintenance with the writer paused when this process writes the store (this instance
+   * or another one), else under the writer lock. The writer reopens the file afterwards, as a
+   * rewrite may have replaced it.
+   */
   async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#writing) return this.#writing.writer.runExclusive(fn);
+    const writing = this.#writing ?? writersInProcess.get(this.path);
+    if (writing) {
+      return writing.writer.runExclusive(async () => {
+        try {
+          return await fn();
+        } finally {
+          // If this fails, the writer still reopens by path before its next write (nlink check).
+          await writing.sink.reopen().catch(() => {});
+        }
+      });
+    }
     const run = this.#maintenance
       .catch(() => {})
       .then(async () => {

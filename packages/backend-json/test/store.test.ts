@@ -180,4 +180,27 @@ describe("JSON store behaviour", () => {
     // scan() without incremental always verifies everything.
     expect((await store.scan()).incremental).toBe(false);
   });
+  it("maintenance from another instance in the writing process pauses that writer instead of failing", async () => {
+    await using writer = await openJsonStore({ path });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => writer.recordEvent(event(i))));
+    await using other = await openJsonStore({ path, readOnly: true, retention: { maxRecords: 5 } });
+    const pending = Array.from({ length: 5 }, (_, i) => writer.recordEvent(event(100 + i)));
+    const report = await other.compact();
+    await Promise.all(pending);
+    expect(report.after_records).toBe(5);
+    await writer.recordEvent(event(200));
+    expect((await other.listEvents()).map((e) => (e.payload as { id: number }).id)).toEqual([
+      101, 102, 103, 104, 200,
+    ]);
+    expect((await other.scan()).anomalies).toEqual([]);
+  });
+
+  it("scan({ sampleSize }) checks only the newest lines and says so", async () => {
+    await writeFile(path, `garbage\n${line(1)}\n${line(2)}\nbad\n${line(3)}\n`);
+    await using store = await openJsonStore({ path, readOnly: true });
+    const sample = await store.scan({ sampleSize: 3 });
+    expect(sample).toMatchObject({ sampled: true, records_scanned: 2 });
+    expect(sample.anomalies.map((a) => a.type)).toEqual(["CORRUPTED_LINE"]);
+    expect((await store.scan()).anomalies).toHaveLength(2);
+  });
 });

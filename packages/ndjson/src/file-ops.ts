@@ -12,7 +12,7 @@ import {
 } from "@papyra/core";
 import { atomicRewrite, fsyncDirectory } from "./atomic-rewrite.js";
 import { decodeLineBytes } from "./decode.js";
-import { type RawLine, readLines } from "./read-lines.js";
+import { type RawLine, readLines, readLinesBackward } from "./read-lines.js";
 
 /** A valid stored record (known or unknown kind) as the file operations see it. */
 export interface StoredRecordInfo extends RetentionItem {
@@ -156,6 +156,51 @@ export async function scanFile(
   }
   result.bytesScanned = end - start;
   report(end, true);
+  return result;
+}
+
+/**
+ * Scans only the newest `sampleSize` lines of a file, reading backwards from its end (a quick
+ * look, for `scan({ sampleSize })`). Anomalies carry offsets but no line numbers; `nextLine`
+ * is 0 because the line count is not known.
+ */
+export async function scanFileTail(
+  path: string,
+  sampleSize: number,
+  options: Pick<FileScanOptions, "endOffset" | "maxLineBytes" | "maxAnomalies" | "signal"> = {},
+): Promise<FileScanResult> {
+  const end = options.endOffset ?? (await stat(path)).size;
+  const maxAnomalies = options.maxAnomalies ?? 10_000;
+  const result: FileScanResult = {
+    path,
+    anomalies: [],
+    anomalyCount: 0,
+    records: 0,
+    bytesScanned: 0,
+    endOffset: end,
+    nextLine: 0,
+  };
+  let seen = 0;
+  let earliest = end;
+  if (sampleSize > 0) {
+    for await (const raw of readLinesBackward(path, {
+      endOffset: end,
+      maxLineBytes: options.maxLineBytes,
+      signal: options.signal,
+    })) {
+      const decoded = decodeLineBytes(raw.bytes);
+      const anomaly = lineAnomaly(path, raw, decoded);
+      if (anomaly) {
+        result.anomalyCount += 1;
+        if (result.anomalies.length < maxAnomalies) result.anomalies.push(anomaly);
+      }
+      if (recordInfo(raw, decoded)) result.records += 1;
+      earliest = raw.offset;
+      if (++seen >= sampleSize) break;
+    }
+  }
+  result.anomalies.reverse();
+  result.bytesScanned = end - earliest;
   return result;
 }
 
