@@ -33,13 +33,6 @@ export class SegmentSet {
     return index === 0 ? this.path : `${this.path}.${index}`;
   }
 
-  /** Every segment index of the set, oldest first: maxFiles-1 … 1, 0. */
-  indicesOldestFirst(): number[] {
-    const out: number[] = [];
-    for (let i = this.maxFiles - 1; i >= 0; i--) out.push(i);
-    return out;
-  }
-
   /** Classifies one directory entry name relative to this set. */
   classify(name: string): EntryClass {
     if (name === this.baseName) return { type: "segment", index: 0 };

@@ -1,5 +1,5 @@
 import { stat, unlink } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import {
   type ActorEvent,
   type Anomaly,
@@ -45,6 +45,7 @@ import {
   type SidecarPaths,
   scanFile,
   sidecarPaths,
+  TEMP_MARKER,
   WriterClosedError,
   type WriterLock,
 } from "@papyra/ndjson";
@@ -403,8 +404,7 @@ export class RotatingFileBackend implements PersistenceBackend {
             .filter((a) => a.type !== "ORPHANED_ROTATED_FILE" && a.type !== "UNEXPECTED_FILE")
             .map((a) => a.path),
         );
-        for (const index of this.#set.indicesOldestFirst()) {
-          const path = this.#set.segmentPath(index);
+        for (const { index, path } of (await this.#set.listDirectory()).segments) {
           if (!damaged.has(path)) continue;
           const result = await repairFile(path, {
             quarantineDir,
@@ -542,10 +542,14 @@ export class RotatingFileBackend implements PersistenceBackend {
 
   /** Deletes temp files of interrupted rewrites of any segment. Only under the writer lock. */
   async #removeSegmentTempFiles(): Promise<void> {
-    const listing = await this.#set.listDirectory();
-    const segments = this.#set.indicesOldestFirst().map((i) => this.#set.segmentPath(i));
-    for (const path of listing.unexpected) {
-      if (segments.some((segment) => isTempFileOf(segment, path))) {
+    for (const path of (await this.#set.listDirectory()).unexpected) {
+      const marker = path.lastIndexOf(TEMP_MARKER);
+      const of = marker === -1 ? null : path.slice(0, marker);
+      if (
+        of !== null &&
+        this.#set.classify(basename(of)).type === "segment" &&
+        isTempFileOf(of, path)
+      ) {
         await unlink(path).catch(() => {});
       }
     }

@@ -1,0 +1,49 @@
+// Child process for the crash tests: runs one operation on a rotating store until SIGKILLed.
+// Usage: node crash-child.mjs <mode> <path> <maxBytes> <maxFiles> [arg]
+//   write:   writes events continuously (16 in flight), rotating as it goes; prints each
+//            resolved id on stdout. arg = first id.
+//   compact: compacts once with retention { maxRecords: arg }, then prints "done".
+//   recover: repairs once, then prints "done".
+import { openRotatingStore } from "../dist/index.js";
+
+const [mode, path, maxBytesArg, maxFilesArg, arg] = process.argv.slice(2);
+const maxBytes = Number(maxBytesArg);
+const maxFiles = Number(maxFilesArg);
+
+if (mode === "write") {
+  const store = await openRotatingStore({ path, maxBytes, maxFiles });
+  let next = Number(arg);
+  process.stdout.write("ready\n");
+  const writeOne = async () => {
+    for (;;) {
+      const id = next++;
+      await store.recordEvent({
+        system_id: "crash",
+        actor_address: { system: "crash", actor_id: id },
+        event_type: "ActorStarted",
+        payload: { id, pad: "x".repeat(id % 150) },
+        timestamp: 1_700_000_000 + id,
+      });
+      process.stdout.write(`${id}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, writeOne));
+} else if (mode === "compact") {
+  const store = await openRotatingStore({
+    path,
+    maxBytes,
+    maxFiles,
+    readOnly: true,
+    retention: { maxRecords: Number(arg) },
+  });
+  process.stdout.write("ready\n");
+  await store.compact();
+  process.stdout.write("done\n");
+  setInterval(() => {}, 60_000);
+} else if (mode === "recover") {
+  const store = await openRotatingStore({ path, maxBytes, maxFiles, readOnly: true });
+  process.stdout.write("ready\n");
+  await store.recover({ mode: "repair" });
+  process.stdout.write("done\n");
+  setInterval(() => {}, 60_000);
+}

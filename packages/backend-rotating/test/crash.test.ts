@@ -1,0 +1,253 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Anomaly } from "@papyra/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openRotatingStore, type RotatingFileBackend } from "../src/index.js";
+import { event, makeTempDir, removeDir } from "./helpers.js";
+
+const CHILD = join(import.meta.dirname, "crash-child.mjs");
+const children = new Set<ChildProcess>();
+
+// Small segments so the writer rotates every few dozen records; many files so the set never
+// fills during a test (a full set legitimately deletes its oldest segment).
+const MAX_BYTES = 4096;
+const MAX_FILES = 100_000;
+
+/** Kill counts; PAPYRA_CRASH_ITERATIONS scales them (CI runs the defaults: 30 + 10 + 10). */
+const SCALE = Number(process.env.PAPYRA_CRASH_ITERATIONS ?? 50) / 50;
+const WRITER_STORES = Math.max(1, Math.round(15 * SCALE));
+const COMPACTION_KILLS = Math.max(1, Math.round(10 * SCALE));
+const RECOVERY_KILLS = Math.max(1, Math.round(10 * SCALE));
+
+/**
+ * Starts the child, waits for "ready", lets it work for `delayMs`, SIGKILLs it, and returns the
+ * complete stdout lines it printed after "ready".
+ */
+function runAndKill(args: string[], delayMs: () => number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    children.add(proc);
+    let out = "";
+    let err = "";
+    let timer: NodeJS.Timeout | null = null;
+    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      if (timer === null && out.includes("ready\n")) {
+        timer = setTimeout(() => proc.kill("SIGKILL"), delayMs());
+      }
+    });
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      err += chunk;
+    });
+    proc.on("exit", (code, signal) => {
+      children.delete(proc);
+      if (timer) clearTimeout(timer);
+      if (signal !== "SIGKILL") {
+        reject(new Error(`child exited with ${code ?? signal} before it was killed: ${err}`));
+        return;
+      }
+      const lines = out.split("\n");
+      lines.pop(); // an incomplete last line was cut by the kill
+      resolve(lines.filter((line) => line !== "ready"));
+    });
+  });
+}
+
+function open(path: string, retention?: { maxRecords: number }): Promise<RotatingFileBackend> {
+  return openRotatingStore({
+    path,
+    maxBytes: MAX_BYTES,
+    maxFiles: MAX_FILES,
+    readOnly: true,
+    retention,
+  });
+}
+
+async function ids(store: RotatingFileBackend): Promise<number[]> {
+  return (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
+}
+
+function lineDamage(anomalies: Anomaly[]): Anomaly[] {
+  return anomalies.filter(
+    (a) => a.type !== "UNEXPECTED_FILE" && a.type !== "ORPHANED_ROTATED_FILE",
+  );
+}
+
+/** Segment paths present, newest first. */
+async function segmentsNewestFirst(dir: string, base: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter(
+    (n) => n === base || (/^\.\d+$/.test(n.slice(base.length)) && n.startsWith(base)),
+  );
+  const index = (n: string) => (n === base ? 0 : Number(n.slice(base.length + 1)));
+  return names.sort((a, b) => index(a) - index(b)).map((n) => join(dir, n));
+}
+
+/** A store of `count` events over many segments, built once and copied for each kill. */
+async function buildTemplate(dir: string, count: number): Promise<string> {
+  const path = join(dir, "store.log");
+  const store = await openRotatingStore({ path, maxBytes: MAX_BYTES, maxFiles: MAX_FILES });
+  for (let start = 0; start < count; start += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - start) }, (_, k) =>
+        store.recordEvent(event(start + k, (start + k) % 90)),
+      ),
+    );
+  }
+  await store.close();
+  return path;
+}
+
+describe("crash safety (child processes killed with SIGKILL)", () => {
+  const dirs: string[] = [];
+  const tempDir = async () => {
+    const d = await makeTempDir("papyra-rot-crash-");
+    dirs.push(d);
+    return d;
+  };
+  beforeAll(() => {
+    if (!existsSync(join(import.meta.dirname, "../dist/index.js"))) {
+      throw new Error("build first: pnpm --filter @papyra/backend-rotating build");
+    }
+  });
+  afterEach(() => {
+    for (const proc of children) proc.kill("SIGKILL");
+  });
+  afterAll(async () => {
+    for (const d of dirs) await removeDir(d);
+  });
+
+  it(`a writer killed ${WRITER_STORES * 2} times while rotating loses no resolved record; at most one torn line, in the newest segment`, async () => {
+    let rotations = 0;
+    for (let s = 0; s < WRITER_STORES; s++) {
+      const dir = await tempDir();
+      const path = join(dir, "store.log");
+      const resolved = new Set<number>();
+      let nextId = 0;
+      // Two kills per store: the second run restarts on the crashed store (stale lock, torn tail).
+      for (let run = 0; run < 2; run++) {
+        const printed = await runAndKill(
+          ["write", path, String(MAX_BYTES), String(MAX_FILES), String(nextId)],
+          () => 20 + Math.random() * 120,
+        );
+        for (const line of printed) resolved.add(Number(line));
+        const reader = await open(path);
+        const scan = await reader.scan();
+        const damage = lineDamage(scan.anomalies);
+        expect(scan.anomalies.length).toBe(damage.length);
+        expect(damage.length).toBeLessThanOrEqual(1);
+        const segments = await segmentsNewestFirst(dir, "store.log");
+        rotations = Math.max(rotations, segments.length - 1);
+        if (damage[0]) {
+          expect(damage[0].type).toBe("TRUNCATED_LINE");
+          expect(damage[0].path).toBe(segments[0]);
+        }
+        const before = await ids(reader);
+        expect(new Set(before).size).toBe(before.length);
+        for (const id of resolved) expect(before.includes(id), `resolved id ${id} lost`).toBe(true);
+        const report = await reader.recover({ mode: "repair" });
+        expect(report.dropped_damaged).toBeLessThanOrEqual(damage.length);
+        expect(report.scan_after.anomalies).toEqual([]);
+        expect(await ids(reader)).toEqual(before);
+        await reader.close();
+        nextId = Math.max(nextId, ...before, ...resolved) + 1;
+      }
+    }
+    expect(rotations).toBeGreaterThan(2);
+  }, 180_000);
+
+  describe("maintenance killed midway", () => {
+    let template: string;
+    let compactMs = 0;
+    let recoverMs = 0;
+    const COUNT = 1500;
+    const KEEP = 500;
+
+    beforeAll(async () => {
+      const dir = await tempDir();
+      template = await buildTemplate(dir, COUNT);
+      // How long one run takes here, to spread the kills over it (not an assertion). A cold
+      // child is slower than this warm run, hence kills up to three times as late.
+      const d1 = await tempDir();
+      await cp(dir, d1, { recursive: true });
+      const s1 = await open(join(d1, "store.log"), { maxRecords: KEEP });
+      let t = performance.now();
+      await s1.compact();
+      compactMs = performance.now() - t;
+      await s1.close();
+      const d2 = await tempDir();
+      await cp(dir, d2, { recursive: true });
+      await damageEveryThirdSegment(d2);
+      const s2 = await open(join(d2, "store.log"));
+      t = performance.now();
+      await s2.recover({ mode: "repair" });
+      recoverMs = performance.now() - t;
+      await s2.close();
+    }, 120_000);
+
+    async function damageEveryThirdSegment(dir: string): Promise<number> {
+      let damaged = 0;
+      const segments = await segmentsNewestFirst(dir, "store.log");
+      for (const [i, segment] of segments.entries()) {
+        if (i % 3 !== 1) continue;
+        const lines = (await readFile(segment, "utf8")).split("\n");
+        lines.splice(2, 0, '{"broken": ', "\u0000garbage");
+        await writeFile(segment, lines.join("\n"));
+        damaged += 2;
+      }
+      return damaged;
+    }
+
+    it(`compaction killed ${COMPACTION_KILLS} times loses and duplicates no kept record`, async () => {
+      const expected = [...Array(KEEP).keys()].map((k) => COUNT - KEEP + k);
+      for (let k = 0; k < COMPACTION_KILLS; k++) {
+        const dir = await tempDir();
+        await cp(join(template, ".."), dir, { recursive: true });
+        const path = join(dir, "store.log");
+        await runAndKill(
+          ["compact", path, String(MAX_BYTES), String(MAX_FILES), String(KEEP)],
+          () => Math.random() * compactMs * 3,
+        );
+        const raw = await open(path);
+        const all = await ids(raw);
+        // Nothing duplicated; every kept record still stored; what is gone was excluded.
+        expect(new Set(all).size).toBe(all.length);
+        for (const id of expected) expect(all.includes(id), `kept id ${id} lost`).toBe(true);
+        const scan = await raw.scan();
+        expect(lineDamage(scan.anomalies)).toEqual([]);
+        await raw.close();
+        const kept = await open(path, { maxRecords: KEEP });
+        expect(await ids(kept)).toEqual(expected);
+        // Finishing the job works and leaves the store clean.
+        expect((await kept.recover({ mode: "repair" })).scan_after.anomalies).toEqual([]);
+        await kept.compact();
+        expect(await ids(kept)).toEqual(expected);
+        await kept.close();
+        expect(await ids(await open(path))).toEqual(expected);
+      }
+    }, 180_000);
+
+    it(`recovery killed ${RECOVERY_KILLS} times loses and duplicates no valid record`, async () => {
+      const expected = [...Array(COUNT).keys()];
+      for (let k = 0; k < RECOVERY_KILLS; k++) {
+        const dir = await tempDir();
+        await cp(join(template, ".."), dir, { recursive: true });
+        const damaged = await damageEveryThirdSegment(dir);
+        const path = join(dir, "store.log");
+        await runAndKill(
+          ["recover", path, String(MAX_BYTES), String(MAX_FILES)],
+          () => Math.random() * recoverMs * 3,
+        );
+        const store = await open(path);
+        expect(await ids(store)).toEqual(expected);
+        const scan = await store.scan();
+        expect(lineDamage(scan.anomalies).length).toBeLessThanOrEqual(damaged);
+        const report = await store.recover({ mode: "repair" });
+        expect(report.scan_after.anomalies).toEqual([]);
+        expect(await ids(store)).toEqual(expected);
+        await store.close();
+      }
+    }, 180_000);
+  });
+});
