@@ -126,9 +126,9 @@ export class MemoryBackend implements PersistenceBackend {
       { mode: config.mode, quarantineDir: config.quarantineDir },
       "recovery config",
     );
+    if (this.#closed) throw new PersistenceClosedError("recover");
     this.metrics.increment("recovery_attempts");
     try {
-      if (this.#closed) throw new PersistenceClosedError("recover");
       config.signal?.throwIfAborted();
       const scanBefore = await this.scan({ signal: config.signal });
       const scanAfter = await this.scan({ signal: config.signal });
@@ -149,9 +149,9 @@ export class MemoryBackend implements PersistenceBackend {
 
   /** Removes physically what retention excludes (records aged out since they were written). */
   async compact(options: { signal?: AbortSignal } = {}): Promise<CompactionReport> {
+    if (this.#closed) throw new PersistenceClosedError("compact");
     this.metrics.increment("compactions_triggered");
     try {
-      if (this.#closed) throw new PersistenceClosedError("compact");
       options.signal?.throwIfAborted();
       let beforeRecords = 0;
       let beforeBytes = 0;
@@ -194,8 +194,9 @@ export class MemoryBackend implements PersistenceBackend {
   }
 
   async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
+    // A write after close is a caller's mistake, not a storage failure: no counter moves.
+    if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
     try {
-      if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
       const line = encodeRecord(kind, record);
       const entry: StoredEntry = { line, bytes: lineBytes(line), timestamp: record.timestamp };
       const now = nowSeconds();

@@ -113,7 +113,8 @@ describe("close", () => {
     expect((await b.listEvents()).length).toBe(1);
     expect((await b.scan()).anomalies).toEqual([]);
     const m = b.metrics.snapshot();
-    expect([m.write_errors, m.compaction_errors, m.recovery_failures]).toEqual([1, 1, 1]);
+    expect([m.write_errors, m.compaction_errors, m.recovery_failures]).toEqual([0, 0, 0]);
+    expect([m.compactions_triggered, m.recovery_attempts]).toEqual([0, 0]);
   });
 });
 

@@ -170,7 +170,6 @@ export class ReferenceBackend implements PersistenceBackend {
 
   async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
     if (this.#closed && this.defect !== "writes-after-close") {
-      this.metrics.increment("write_errors");
       throw new PersistenceClosedError();
     }
     let text: string;

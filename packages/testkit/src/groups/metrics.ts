@@ -5,7 +5,7 @@ import {
   type MetricName,
   type PersistenceBackend,
 } from "@papyra/core";
-import { rejectsWithCode, VALIDATION } from "../assertions.js";
+import { CLOSED, rejectsWithCode, VALIDATION } from "../assertions.js";
 import type { SuiteHarness } from "../harness.js";
 import { KINDS, list, makeRecord, recordBytes, write } from "../records.js";
 
@@ -85,6 +85,22 @@ export function metricsGroup(h: SuiteHarness): void {
         const bad = makeRecord(kind, 1, { timestamp: Number.NaN });
         await rejectsWithCode(() => write(backend, kind, bad), VALIDATION);
         before = assertMoved(backend, before, { write_errors: 1 }, `invalid ${kind}`);
+      }
+    },
+    needs,
+  );
+
+  h.test(
+    "a write rejected because the backend is closed moves no counter",
+    async (t) => {
+      const backend = await t.open();
+      await backend.recordEvent(makeRecord("event", 1));
+      await backend.close();
+      let before = snapshot(backend);
+      for (const kind of KINDS) {
+        await rejectsWithCode(() => write(backend, kind, makeRecord(kind, 2)), CLOSED);
+        // Not a storage failure, and a closed backend may have flushed its counters already.
+        before = assertMoved(backend, before, {}, `${kind} after close`);
       }
     },
     needs,
