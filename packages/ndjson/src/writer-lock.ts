@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type LockHolder, PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
 import { z } from "zod";
 
@@ -114,7 +114,8 @@ export async function acquireWriterLock(
   };
   const boot = currentBootId();
   if (boot) record.bootId = boot;
-  const temp = `${lockPath}.${record.token}.tmp`;
+  await removeDeadTempLocks(lockPath);
+  const temp = `${lockPath}.${process.pid}-${record.token}.tmp`;
   try {
     await writeFile(temp, `${JSON.stringify(record)}\n`, { flag: "wx", mode: 0o644 });
   } catch (error) {
@@ -162,7 +163,7 @@ export async function acquireWriterLock(
  * another process took the lock over in between, its fresh lock is put back.
  */
 async function removeStaleLock(lockPath: string, stale: LockRecord): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const aside = `${lockPath}.${process.pid}-${randomBytes(4).toString("hex")}.stale.tmp`;
   try {
     await rename(lockPath, aside);
   } catch {
@@ -173,6 +174,19 @@ async function removeStaleLock(lockPath: string, stale: LockRecord): Promise<voi
     await link(aside, lockPath).catch(() => {});
   }
   await unlink(aside).catch(() => {});
+}
+
+/** Removes `<lock>.<pid>-<token>.tmp` files of dead processes (killed while taking the lock). */
+async function removeDeadTempLocks(lockPath: string): Promise<void> {
+  const prefix = `${basename(lockPath)}.`;
+  const names = await readdir(dirname(lockPath)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length).split("-")[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
+      await unlink(join(dirname(lockPath), name)).catch(() => {});
+    }
+  }
 }
 
 function makeLock(lockPath: string, record: LockRecord): WriterLock {

@@ -146,3 +146,15 @@ describe("atomicRewrite", () => {
     expect(await readdir(dir)).toEqual(["f"]);
   });
 });
+
+describe("writer lock leftovers", () => {
+  it("temp files of a process killed while taking the lock are removed by the next taker", async () => {
+    const path = join(dir, "s.lock");
+    const dead = 2 ** 22 + 4321;
+    await writeFile(`${path}.${dead}-abcd.tmp`, "{}");
+    await writeFile(`${path}.${dead}-ef01.stale.tmp`, "{}");
+    const lock = await acquireWriterLock(path);
+    expect(await readdir(dir)).toEqual(["s.lock"]);
+    await lock.release();
+  });
+});
