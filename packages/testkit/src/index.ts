@@ -1,4 +1,3 @@
-export type { Capability, TestHarness } from "./harness.js";
 export {
   BASE_TIME,
   list,

@@ -63,15 +63,17 @@ export function closeGroup(h: SuiteHarness): void {
     "a write racing close() either is stored or rejects with PersistenceClosedError",
     async (t) => {
       const backend = await t.open();
-      const before = backend.recordEvent(makeRecord("event", 1));
+      // Outcome handlers are attached at once so an early rejection is never unhandled.
+      const settle = (write: Promise<void>) =>
+        write.then(
+          () => "stored",
+          (error: unknown) => (error as { code?: unknown }).code ?? String(error),
+        );
+      const before = settle(backend.recordEvent(makeRecord("event", 1)));
       const closing = backend.close();
-      // The outcome handler is attached at once so an early rejection is never unhandled.
-      const after = backend.recordEvent(makeRecord("event", 2)).then(
-        () => "stored",
-        (error: unknown) => (error as { code?: unknown }).code,
-      );
+      const after = settle(backend.recordEvent(makeRecord("event", 2)));
       await closing;
-      await before;
+      assert.equal(await before, "stored", "a write started before close() was not stored");
       const outcome = await after;
       assert.ok(
         outcome === "stored" || outcome === CLOSED,
