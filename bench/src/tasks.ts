@@ -32,7 +32,7 @@ export type Task =
     }
   | { kind: "tail"; path: string; calls: number }
   | { kind: "bulk"; op: BulkOp; path: string; keepRecords?: number }
-  | { kind: "startup"; path: string; reps: number; appendBytes: number }
+  | { kind: "startup"; path: string; reps: number; appendBytes: number; verifyFull: boolean }
   | { kind: "redis-fill"; url: string; prefix: string; entries: number }
   | { kind: "redis-list"; url: string; prefix: string; calls: number }
   | { kind: "redis-scan"; url: string; prefix: string; raw: boolean };
@@ -71,8 +71,13 @@ export interface StartupResult {
   afterAppendBytes: (number | null)[];
   /** Records the backend appended over all repetitions. */
   appendedRecords: number;
-  /** A full `scan()` afterwards: what it covered. */
-  fullScan: { incremental: boolean; records: number; bytes: number | null; fileBytes: number };
+  /** A full `scan()` afterwards (when asked for): what it covered. */
+  fullScan: {
+    incremental: boolean;
+    records: number;
+    bytes: number | null;
+    fileBytes: number;
+  } | null;
 }
 
 /** What a child sends back. */
