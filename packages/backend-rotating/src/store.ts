@@ -343,15 +343,16 @@ export class RotatingFileBackend implements PersistenceBackend {
       anomalies.push({
         type: "ORPHANED_ROTATED_FILE",
         path: orphan.path,
-        detail: `rotated segment ${orphan.index} is beyond maxFiles (${this.maxFiles}): reads ignore it; repair deletes it, quarantine moves it to the quarantine directory`,
+        detail: `rotated segment ${orphan.index} is beyond maxFiles (${this.maxFiles}), so reads ignore it. If the store was written with a larger maxFiles, open it with maxFiles ${orphan.index + 1} or more; otherwise recover in quarantine mode to move it aside (repair keeps it)`,
       });
     }
     for (const path of listing.unexpected) {
       anomalies.push({
         type: "UNEXPECTED_FILE",
         path,
-        detail:
-          "file in the store's name space that is not a segment (e.g. a temp file left by an interrupted compaction or recovery); repair deletes it, quarantine moves it",
+        detail: this.#isSegmentTempFile(path)
+          ? "temp file left by an interrupted compaction or recovery; repair deletes it"
+          : "file in the store's name space (PATH.*) that is not a segment or sidecar; quarantine moves it aside, repair leaves it",
       });
     }
     if (lineAnomalies === 0) await writeSetCheckpoint(this.#sidecars.checkpoint, clean);
@@ -367,9 +368,10 @@ export class RotatingFileBackend implements PersistenceBackend {
 
   /**
    * Recovers from damage: `ignore` scans only; `repair` rewrites each damaged segment keeping
-   * every valid record in order, byte for byte, and deletes orphaned rotated files and
-   * leftovers; `quarantine` first copies each damaged segment, orphan and leftover into
-   * `quarantineDir`. Runs with the writer paused in the writing process, or under the writer
+   * every valid record in order, byte for byte, and deletes temp files of interrupted rewrites
+   * (never an orphaned segment or a foreign file); `quarantine` also copies each damaged
+   * segment into `quarantineDir` first, and moves orphaned segments and other leftovers there.
+   * Runs with the writer paused in the writing process, or under the writer
    * lock otherwise (PersistenceLockedError when a running writer holds it).
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
@@ -418,9 +420,14 @@ export class RotatingFileBackend implements PersistenceBackend {
           if (result.quarantinedTo) report.quarantined_files.push(result.quarantinedTo);
           report.dropped_damaged += result.droppedDamaged;
         }
+        // Files beside the segments: quarantine moves every one aside; repair deletes only
+        // temp files of our own interrupted rewrites. An orphaned segment holds valid records
+        // (often it means maxFiles is set lower than the store was written with) and any other
+        // file may be someone's, so repair never deletes them.
         const stray = scanBefore.anomalies
           .filter((a) => a.type === "ORPHANED_ROTATED_FILE" || a.type === "UNEXPECTED_FILE")
-          .map((a) => a.path);
+          .map((a) => a.path)
+          .filter((path) => quarantineDir !== undefined || this.#isSegmentTempFile(path));
         for (const path of stray) {
           try {
             if (quarantineDir !== undefined) {
@@ -543,16 +550,17 @@ export class RotatingFileBackend implements PersistenceBackend {
   /** Deletes temp files of interrupted rewrites of any segment. Only under the writer lock. */
   async #removeSegmentTempFiles(): Promise<void> {
     for (const path of (await this.#set.listDirectory()).unexpected) {
-      const marker = path.lastIndexOf(TEMP_MARKER);
-      const of = marker === -1 ? null : path.slice(0, marker);
-      if (
-        of !== null &&
-        this.#set.classify(basename(of)).type === "segment" &&
-        isTempFileOf(of, path)
-      ) {
-        await unlink(path).catch(() => {});
-      }
+      if (this.#isSegmentTempFile(path)) await unlink(path).catch(() => {});
     }
+  }
+
+  /** True for a temp file of an atomic rewrite of one of the set's segments (or orphans). */
+  #isSegmentTempFile(path: string): boolean {
+    const marker = path.lastIndexOf(TEMP_MARKER);
+    if (marker === -1) return false;
+    const of = path.slice(0, marker);
+    const type = this.#set.classify(basename(of)).type;
+    return (type === "segment" || type === "orphan") && isTempFileOf(of, path);
   }
 
   /** Runs maintenance with the writer paused (writing instance) or under the writer lock. */

@@ -265,11 +265,14 @@ describe("directory hygiene", () => {
     await store.close();
   });
 
-  it("repair deletes orphans and leftovers and drops only damaged lines", async () => {
+  it("repair drops only damaged lines and temp leftovers; it never deletes an orphaned segment or a foreign file", async () => {
     const path = join(dir, "app.log");
     const store = await openRotatingStore({ path, maxBytes: 300, maxFiles: 3 });
     for (let i = 0; i < 10; i++) await store.recordEvent(event(i, 40));
-    await writeFile(`${path}.4`, "orphan\n");
+    const orphan = `${JSON.stringify({ kind: "event", ...event(99) })}\n`;
+    await writeFile(`${path}.4`, orphan);
+    await writeFile(`${path}.2.tmp-77-abcdef01`, "half a rewrite");
+    await writeFile(`${path}.notes`, "someone's file");
     const rotated = `${path}.2`;
     const lines = (await readFile(rotated, "utf8")).split("\n");
     lines.splice(1, 0, '{"no_kind": true}', "\u0000\u0001binary");
@@ -277,12 +280,22 @@ describe("directory hygiene", () => {
     const before = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
     const report = await store.recover({ mode: "repair" });
     expect(report.dropped_damaged).toBe(2);
-    expect(report.repaired_files.sort()).toEqual([rotated, `${path}.4`].sort());
-    expect(report.scan_after.anomalies).toEqual([]);
-    await expect(stat(`${path}.4`)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(report.repaired_files.sort()).toEqual([rotated, `${path}.2.tmp-77-abcdef01`].sort());
+    expect(report.scan_after.anomalies.map((a) => [a.type, a.path]).sort()).toEqual(
+      [
+        ["ORPHANED_ROTATED_FILE", `${path}.4`],
+        ["UNEXPECTED_FILE", `${path}.notes`],
+      ].sort(),
+    );
+    expect(report.scan_after.anomalies[0]?.detail).toMatch(/maxFiles 5 or more/);
+    expect(await readFile(`${path}.4`, "utf8")).toBe(orphan);
     expect((await store.listEvents()).map((e) => (e.payload as { id: number }).id)).toEqual(before);
     await store.recordEvent(event(100, 40));
     expect((await store.listEvents({ limit: 1 }))[0]).toEqual(event(100, 40));
+    // Quarantine moves what repair left, keeping a copy.
+    const moved = await store.recover({ mode: "quarantine", quarantineDir: join(dir, "q") });
+    expect(moved.quarantined_files).toHaveLength(2);
+    expect(moved.scan_after.anomalies).toEqual([]);
     await store.close();
   });
 });

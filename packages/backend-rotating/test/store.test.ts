@@ -1,0 +1,242 @@
+import { join } from "node:path";
+import { encodeRecord, lineBytes, parseBackendOptions, runStartupCheck } from "@papyra/core";
+import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { backend, openRotatingStore, RotatingFileBackend } from "../src/index.js";
+import { event, filesOf, makeTempDir, removeDir } from "./helpers.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await makeTempDir();
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+const idsOf = (events: { payload: unknown }[]) =>
+  events.map((e) => (e.payload as { id: number }).id);
+
+describe("opening", () => {
+  it("validates options with errors naming each field", async () => {
+    await expect(openRotatingStore({ path: join(dir, "a.log"), maxFiles: 1 })).rejects.toThrow(
+      /maxFiles: maxFiles must be at least 2/,
+    );
+    await expect(
+      openRotatingStore({ path: join(dir, "a.log"), maxBytes: 0 }),
+    ).rejects.toMatchObject({ code: "PAPYRA_CONFIGURATION" });
+  });
+
+  it("a missing directory is PersistenceUnavailableError", async () => {
+    await expect(openRotatingStore({ path: join(dir, "nope", "a.log") })).rejects.toMatchObject({
+      code: "PAPYRA_UNAVAILABLE",
+    });
+  });
+
+  it("a second writer is refused with an error naming the holder; read-only openers need no lock", async () => {
+    const path = join(dir, "a.log");
+    const writer = await openRotatingStore({ path });
+    await expect(openRotatingStore({ path })).rejects.toMatchObject({
+      code: "PAPYRA_LOCKED",
+      message: expect.stringContaining(`process ${process.pid}`),
+    });
+    const reader = await openRotatingStore({ path, readOnly: true });
+    await writer.recordEvent(event(1));
+    expect(idsOf(await reader.listEvents())).toEqual([1]);
+    await expect(reader.recordEvent(event(2))).rejects.toMatchObject({
+      code: "PAPYRA_UNAVAILABLE",
+    });
+    // Maintenance from another opener needs the lock the writer holds.
+    await expect(reader.compact()).rejects.toMatchObject({ code: "PAPYRA_LOCKED" });
+    await expect(reader.recover({ mode: "repair" })).rejects.toMatchObject({
+      code: "PAPYRA_LOCKED",
+    });
+    await writer.close();
+    expect((await reader.compact()).before_records).toBe(1);
+    await reader.close();
+    const again = await openRotatingStore({ path });
+    await again.close();
+  });
+});
+
+describe("the backend definition", () => {
+  it("describes its options and resolves the path against the host's cwd", async () => {
+    expect(backend.name).toBe("rotating");
+    const shape = (
+      backend.optionsSchema as unknown as { shape: Record<string, { description?: string }> }
+    ).shape;
+    for (const field of ["path", "maxBytes", "maxFiles", "durability", "retention"]) {
+      expect(shape[field]?.description, field).toBeTruthy();
+    }
+    expect(() => parseBackendOptions(backend, { path: "x", maxFiles: 1 })).toThrow(/maxFiles/);
+    expect(() => parseBackendOptions(backend, { path: "x", maxBytes: -5 })).toThrow(/maxBytes/);
+    const options = parseBackendOptions(backend, {
+      path: "store.log",
+      maxBytes: 1000,
+      maxFiles: 3,
+    });
+    const store = await backend.create(options, { cwd: dir, readOnly: false });
+    expect(store).toBeInstanceOf(RotatingFileBackend);
+    expect((store as RotatingFileBackend).path).toBe(join(dir, "store.log"));
+    await store.recordEvent(event(1));
+    const reader = await backend.create(options, { cwd: dir, readOnly: true });
+    expect((reader as RotatingFileBackend).readOnly).toBe(true);
+    expect(idsOf(await reader.listEvents())).toEqual([1]);
+    await reader.close();
+    await store.close();
+  });
+});
+
+describe("write failures", () => {
+  it("ENOSPC after a rotation rejects only the records not stored; earlier ones stay readable", async () => {
+    let writes = 0;
+    let failFrom = Number.POSITIVE_INFINITY;
+    const fs: AppendFs = {
+      ...nodeAppendFs,
+      write: (fd, buffer, offset, length) => {
+        writes += 1;
+        return writes >= failFrom
+          ? Promise.reject(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }))
+          : nodeAppendFs.write(fd, buffer, offset, length);
+      },
+    };
+    const path = join(dir, "a.log");
+    const size = lineBytes(encodeRecord("event", event(1, 40)));
+    const store = await RotatingFileBackend.open(
+      { path, maxBytes: 2 * size + 10, maxFiles: 10 },
+      { appendFs: fs },
+    );
+    await store.recordEvent(event(1, 40));
+    await store.recordEvent(event(2, 40));
+    // One batch of four: rotate, write 3 and 4, rotate, write 5 and 6 -- which fails.
+    failFrom = writes + 2;
+    const results = await Promise.allSettled(
+      [3, 4, 5, 6].map((id) => store.recordEvent(event(id, 40))),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+    ]);
+    const reason = (results[2] as PromiseRejectedResult).reason as Error & { code: string };
+    expect(reason.code).toBe("PAPYRA_UNAVAILABLE");
+    expect(reason.message).toMatch(/disk is full/);
+    expect(store.metrics.snapshot()).toMatchObject({ records_written: 4, write_errors: 2 });
+    expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4]);
+    failFrom = Number.POSITIVE_INFINITY;
+    await store.recordEvent(event(7, 40));
+    expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4, 7]);
+    expect((await store.scan()).anomalies).toEqual([]);
+    await store.close();
+  });
+});
+
+describe("maintenance inside the writing process", () => {
+  it("compaction plans retention across every segment and writes racing it are all kept", async () => {
+    const path = join(dir, "a.log");
+    const store = await openRotatingStore({
+      path,
+      maxBytes: 800,
+      maxFiles: 1000,
+      retention: { maxRecords: 25 },
+    });
+    for (let i = 0; i < 100; i++) await store.recordEvent(event(i, 30));
+    const segmentsBefore = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
+      /^a\.log(\.\d+)?$/.test(n),
+    );
+    expect(segmentsBefore.length).toBeGreaterThan(5);
+    const racing = [100, 101, 102, 103].map((id) => store.recordEvent(event(id, 30)));
+    const report = await store.compact();
+    await Promise.all(racing);
+    expect(report.removed_records).toBeGreaterThanOrEqual(75);
+    expect(report.after_records).toBe(report.before_records - report.removed_records);
+    expect(report.reclaimed_bytes).toBe((report.before_bytes ?? 0) - (report.after_bytes ?? 0));
+    expect(idsOf(await store.listEvents())).toEqual([...Array(25).keys()].map((k) => 79 + k));
+    // Writing goes on into the active segment after it was rewritten.
+    await store.recordEvent(event(104, 30));
+    expect(idsOf(await store.listEvents({ limit: 1 }))).toEqual([104]);
+    expect((await store.scan()).anomalies).toEqual([]);
+    await store.close();
+    const reader = await openRotatingStore({ path, maxFiles: 1000, readOnly: true });
+    const all = idsOf(await reader.listEvents());
+    expect(all.slice(-26)).toEqual([...Array(26).keys()].map((k) => 79 + k));
+    expect(all.length).toBeLessThanOrEqual(30);
+    await reader.close();
+  });
+
+  it("compaction refuses damage in any segment and changes nothing", async () => {
+    const path = join(dir, "a.log");
+    const store = await openRotatingStore({
+      path,
+      maxBytes: 400,
+      maxFiles: 50,
+      retention: { maxRecords: 2 },
+    });
+    for (let i = 0; i < 20; i++) await store.recordEvent(event(i, 30));
+    await store.close();
+    const { appendFile, readFile } = await import("node:fs/promises");
+    await appendFile(`${path}.3`, "not json\n");
+    const snapshot = await Promise.all(
+      [...(await filesOf(dir, "a.log")).keys()].map(async (n) => [n, await readFile(join(dir, n))]),
+    );
+    const writer = await openRotatingStore({
+      path,
+      maxBytes: 400,
+      maxFiles: 50,
+      retention: { maxRecords: 2 },
+    });
+    await expect(writer.compact()).rejects.toMatchObject({
+      code: "PAPYRA_DAMAGED",
+      message: expect.stringMatching(/recover/),
+    });
+    for (const [name, bytes] of snapshot) {
+      if (String(name).endsWith(".lock") || String(name).includes(".json")) continue;
+      expect(await readFile(join(dir, String(name)))).toEqual(bytes);
+    }
+    expect(writer.metrics.snapshot().compaction_errors).toBe(1);
+    await writer.close();
+  });
+
+  it("the startup check repairs a crashed store, then passes incrementally", async () => {
+    const path = join(dir, "a.log");
+    const store = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50 });
+    for (let i = 0; i < 20; i++) await store.recordEvent(event(i, 30));
+    await store.close();
+    const { appendFile } = await import("node:fs/promises");
+    await appendFile(path, '{"kind":"event","system_id":"sys","tim');
+    const reader = await openRotatingStore({ path, maxFiles: 50, readOnly: true });
+    await expect(runStartupCheck(reader, { mode: "fail_on_anomaly" })).rejects.toMatchObject({
+      code: "PAPYRA_STARTUP",
+    });
+    const result = await runStartupCheck(reader, { mode: "recover" });
+    expect(result.recovery?.dropped_damaged).toBe(1);
+    expect(result.remaining_anomalies).toBe(0);
+    const quick = await runStartupCheck(reader, { mode: "fail_on_anomaly" });
+    expect(quick.scan?.incremental).toBe(true);
+    expect(idsOf(await reader.listEvents())).toEqual([...Array(20).keys()]);
+    await reader.close();
+  });
+});
+
+describe("stored metrics", () => {
+  it("are kept beside the data across processes and reset for everyone", async () => {
+    const path = join(dir, "a.log");
+    const writer = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50 });
+    for (let i = 0; i < 10; i++) await writer.recordEvent(event(i, 30));
+    const reader = await openRotatingStore({ path, maxFiles: 50, readOnly: true });
+    await writer.readStoredMetrics(); // flushes this writer's counts
+    expect((await reader.readStoredMetrics()).counters.records_written).toBe(10);
+    await reader.resetStoredMetrics();
+    const after = await reader.readStoredMetrics();
+    expect(after.counters.records_written).toBe(0);
+    expect(after.since).not.toBeNull();
+    await writer.recordEvent(event(10, 30));
+    expect((await writer.readStoredMetrics()).counters.records_written).toBeLessThanOrEqual(1);
+    await writer.close();
+    await reader.close();
+    // Neither the sidecar nor the lock is ever reported by a scan.
+    const check = await openRotatingStore({ path, maxFiles: 50, readOnly: true });
+    expect((await check.scan()).anomalies).toEqual([]);
+    await check.close();
+  });
+});
