@@ -48,6 +48,7 @@ function errorDocument(command: string, exitCode: number, error: unknown): Recor
 /** Runs the CLI once and returns its exit code. Never throws. */
 export async function runCli(run: CliRun): Promise<number> {
   const early = prescan(run.argv);
+  const wantsHelp = run.argv.some((a) => a === "--help" || a === "-h");
   const out = new Output(run, early.json);
   let selectionPromise: Promise<StoreSelection> | undefined;
   const context: CliContext = {
@@ -336,7 +337,8 @@ export async function runCli(run: CliRun): Promise<number> {
     .version(cliVersion())
     .help()
     .alias("help", "h")
-    .wrap(100)
+    // Wrapping measures every help line (string-width); only worth it when help is printed.
+    .wrap(wantsHelp ? 100 : null)
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageError(message ?? "usage error");
