@@ -30,7 +30,7 @@ export interface CliContext {
   out: Output;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** The full command line, for re-running the CLI (demo). */
+  /** `--backend`, `--config` and `--path` as given on the command line. */
   storeFlags: StoreFlags;
   /** Resolves the store selection; rejects with the configuration error if there is one. */
   selection(): Promise<StoreSelection>;
