@@ -119,20 +119,30 @@ export class ReferenceBackend implements PersistenceBackend {
       "recovery config",
     );
     this.metrics.increment("recovery_attempts");
-    const scan = await this.scan();
-    return {
-      mode,
-      scan_before: scan,
-      repaired_files: [],
-      quarantined_files: [],
-      dropped_damaged: 0,
-      dropped_by_retention: 0,
-      scan_after: await this.scan(),
-    };
+    try {
+      config.signal?.throwIfAborted();
+      const scan = await this.scan();
+      return {
+        mode,
+        scan_before: scan,
+        repaired_files: [],
+        quarantined_files: [],
+        dropped_damaged: 0,
+        dropped_by_retention: 0,
+        scan_after: await this.scan(),
+      };
+    } catch (error) {
+      this.metrics.increment("recovery_failures");
+      throw error;
+    }
   }
 
-  async compact(): Promise<CompactionReport> {
+  async compact(options: { signal?: AbortSignal } = {}): Promise<CompactionReport> {
     this.metrics.increment("compactions_triggered");
+    if (options.signal?.aborted) {
+      this.metrics.increment("compaction_errors");
+      throw options.signal.reason;
+    }
     const before = this.store.lines;
     const after = this.defect === "compaction-drops-everything" ? [] : this.#retained(before);
     this.store.lines = after;

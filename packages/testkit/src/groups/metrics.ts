@@ -199,6 +199,54 @@ export function metricsGroup(h: SuiteHarness): void {
   );
 
   h.test(
+    "an aborted compaction counts in compaction_errors and changes nothing",
+    async (t) => {
+      const backend = await t.open({ maxRecords: 2 });
+      for (let n = 1; n <= 5; n++) await backend.recordEvent(makeRecord("event", n));
+      const listed = await backend.listEvents();
+      const before = snapshot(backend);
+      const controller = new AbortController();
+      const reason = new Error("conformance abort");
+      controller.abort(reason);
+      await assert.rejects(
+        () =>
+          (backend.compact as NonNullable<PersistenceBackend["compact"]>)({
+            signal: controller.signal,
+          }),
+        (error) => error === reason,
+      );
+      const after = snapshot(backend);
+      assert.equal(after.compaction_errors - before.compaction_errors, 1, "compaction_errors");
+      assert.deepEqual(await backend.listEvents(), listed);
+    },
+    { requires: ["metrics", "compact"] },
+  );
+
+  h.test(
+    "an aborted recovery counts in recovery_failures",
+    async (t) => {
+      const backend = await t.open();
+      await backend.recordEvent(makeRecord("event", 1));
+      const before = snapshot(backend);
+      const controller = new AbortController();
+      const reason = new Error("conformance abort");
+      controller.abort(reason);
+      await assert.rejects(
+        () =>
+          (backend.recover as NonNullable<PersistenceBackend["recover"]>)({
+            mode: "repair",
+            signal: controller.signal,
+          }),
+        (error) => error === reason,
+      );
+      const after = snapshot(backend);
+      assert.equal(after.recovery_failures - before.recovery_failures, 1, "recovery_failures");
+      assert.equal((await backend.listEvents()).length, 1);
+    },
+    { requires: ["metrics", "recover"] },
+  );
+
+  h.test(
     "reset() zeroes all eleven counters and keeps the data",
     async (t) => {
       const backend = await t.open();
