@@ -1,8 +1,6 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ActorEvent } from "@papyra/core";
-import { Redis } from "ioredis";
-import { pino } from "pino";
 import { requireBackend } from "../backends.js";
 import { closeFd, GroupWriter, openAppend, writePerRecord } from "../baselines/fd-writers.js";
 import { eventLine, eventPool, recordSource } from "../records.js";
@@ -91,6 +89,8 @@ async function openSink(subject: AppendSubject, dir: string, redisUrl?: string):
     case "pino": {
       // The fastest ordinary pino set-up for a file: asynchronous sonic-boom, no base fields,
       // no time (the records carry their own timestamp).
+      // Imported here so that the other subjects' processes (and profiles) do not load it.
+      const { pino } = await import("pino");
       const destination = pino.destination({ dest: path, sync: false });
       await new Promise<void>((resolve) => destination.once("ready", () => resolve()));
       const logger = pino({ base: null, timestamp: false }, destination);
@@ -114,6 +114,7 @@ async function openSink(subject: AppendSubject, dir: string, redisUrl?: string):
     }
     case "ioredis-xadd": {
       if (!redisUrl) throw new Error("ioredis subject needs a redis url");
+      const { Redis } = await import("ioredis");
       const redis = new Redis(redisUrl, { enableAutoPipelining: true, lazyConnect: true });
       await redis.connect();
       const key = "baseline:append:events";
@@ -133,6 +134,7 @@ async function openSink(subject: AppendSubject, dir: string, redisUrl?: string):
 
 async function flushRedis(redisUrl: string | undefined): Promise<void> {
   if (!redisUrl) return;
+  const { Redis } = await import("ioredis");
   const redis = new Redis(redisUrl);
   await redis.flushall();
   await redis.quit();
