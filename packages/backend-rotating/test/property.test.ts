@@ -95,7 +95,7 @@ describe("property: recovery of randomly damaged rotation sets", () => {
           lines.splice(d.at % (lines.length + 1), 0, { bytes, id: null });
         }
         const maxFiles = files.length + 1;
-        const contents = files.map((lines) =>
+        const contents: Buffer[] = files.map((lines) =>
           Buffer.concat(lines.flatMap((l) => [l.bytes, Buffer.from("\n")])),
         );
         let active = contents.at(-1) as Buffer;
