@@ -11,6 +11,7 @@ import {
   hasRetentionRules,
   type ListQuery,
   normalizeListQuery,
+  PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
   PersistenceConfigurationError,
@@ -83,6 +84,20 @@ async function ensureDirectory(path: string): Promise<void> {
       `Cannot open JSON store ${path}: it is not a regular file.`,
     );
   }
+}
+
+/**
+ * Papyra errors and abort reasons pass through; anything else (an fs error such as EACCES or
+ * EIO) becomes a PersistenceUnavailableError naming the operation, with the cause kept.
+ */
+function asStoreError(error: unknown, operation: string, signal: AbortSignal | undefined): unknown {
+  if (error instanceof PapyraError) return error;
+  if (signal?.aborted && error === signal.reason) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return new PersistenceUnavailableError(
+    `Cannot ${operation}: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ""}`,
+    { cause: error },
+  );
 }
 
 function emptyScan(location: string, incremental = false): ScanReport {
@@ -257,7 +272,13 @@ export class JsonFileBackend implements PersistenceBackend {
   async scan(options: ScanOptions = {}): Promise<ScanReport> {
     if (this.#closed) throw new PersistenceClosedError("scan");
     this.metrics.increment("scan_operations");
-    const report = await this.#scan(options);
+    let report: ScanReport;
+    try {
+      report = await this.#scan(options);
+    } catch (error) {
+      this.metrics.increment("read_errors");
+      throw asStoreError(error, `scan ${this.path}`, options.signal);
+    }
     this.metrics.increment("anomaly_detected", report.anomalies.length);
     return report;
   }
@@ -384,7 +405,7 @@ export class JsonFileBackend implements PersistenceBackend {
       });
     } catch (error) {
       this.metrics.increment("recovery_failures");
-      throw error;
+      throw asStoreError(error, `recover ${this.path}`, config.signal);
     }
   }
 
@@ -442,7 +463,7 @@ export class JsonFileBackend implements PersistenceBackend {
       });
     } catch (error) {
       this.metrics.increment("compaction_errors");
-      throw error;
+      throw asStoreError(error, `compact ${this.path}`, options.signal);
     }
   }
 

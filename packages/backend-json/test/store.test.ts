@@ -203,4 +203,15 @@ describe("JSON store behaviour", () => {
     expect(sample.anomalies.map((a) => a.type)).toEqual(["CORRUPTED_LINE"]);
     expect((await store.scan()).anomalies).toHaveLength(2);
   });
+  it("an aborted scan, recovery or compaction rejects with the signal's reason and changes nothing", async () => {
+    const content = `${line(1)}\nbad\n`;
+    await writeFile(path, content);
+    await using store = await openJsonStore({ path, readOnly: true });
+    const reason = new Error("stop");
+    const signal = AbortSignal.abort(reason);
+    await expect(store.scan({ signal })).rejects.toBe(reason);
+    await expect(store.recover({ mode: "repair", signal })).rejects.toBe(reason);
+    await expect(store.compact({ signal })).rejects.toBe(reason);
+    expect(await readFile(path, "utf8")).toBe(content);
+  });
 });
