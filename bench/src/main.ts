@@ -4,10 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BACKENDS, type BackendName, loadBackend } from "./backends.js";
 import { runInChild } from "./child.js";
-import { type BenchConfig, type Group, readConfig } from "./config.js";
+import { type BenchConfig, GROUPS, type Group, readConfig } from "./config.js";
 import { currentLoad, machineInfo } from "./machine.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
-import { writeReport } from "./report.js";
+import { updateReadme, writeReport } from "./report.js";
 import { type BenchResults, FigureBook } from "./results.js";
 import { percentile } from "./stats.js";
 import { corruptLineAt, type GeneratedStore, generateStore } from "./store-files.js";
@@ -581,6 +581,10 @@ async function main(): Promise<void> {
   };
   const paths = writeReport(RESULTS_DIR, config.outName, results);
   log(`wrote ${paths.join(" and ")}`);
+  if (config.outName === "latest" && config.groups.length === GROUPS.length) {
+    const readme = fileURLToPath(new URL("../README.md", import.meta.url));
+    if (updateReadme(readme, results)) log(`updated the results section of ${readme}`);
+  }
 }
 
 main().catch((error: unknown) => {

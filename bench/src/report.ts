@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults, Figure } from "./results.js";
 
@@ -18,6 +18,43 @@ function figureRow(figure: Figure): string {
   const ratio = figure.ratio ? `${figure.ratio.value.toFixed(2)}× ${figure.ratio.to}` : "";
   const rss = figure.peakRssMb !== undefined ? `${Math.round(figure.peakRssMb)} MB` : "";
   return `| ${figure.label} | ${median} | ${range} | ${figure.n} | ${ratio} | ${rss} | ${figure.note ?? ""} |`;
+}
+
+/** The targets table alone (for the README's Performance section). */
+export function renderTargets(results: BenchResults): string {
+  const lines = ["| Target | Measured | Required | Met |", "|---|---|---|---|"];
+  for (const t of results.targets) {
+    const met = t.met === null ? "not measured" : t.met ? "met" : "**not met**";
+    lines.push(`| ${t.target} | ${t.measured} | ${t.required} | ${met} |`);
+  }
+  return lines.join("\n");
+}
+
+const START = "<!-- bench:results:start -->";
+const END = "<!-- bench:results:end -->";
+
+/**
+ * Replaces the text between the results markers of a README with this run's summary: the
+ * command, the machine, the targets table and a pointer to the full report.
+ */
+export function updateReadme(readmePath: string, results: BenchResults): boolean {
+  if (!existsSync(readmePath)) return false;
+  const text = readFileSync(readmePath, "utf8");
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start === -1 || end < start) return false;
+  const m = results.machine;
+  const block = [
+    START,
+    "",
+    `Latest full run: \`${results.command}\`, ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, ${Math.round(results.durationSeconds / 60)} min, on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}, ${m.os}. All tables: [results/latest.md](results/latest.md).`,
+    "",
+    renderTargets(results),
+    "",
+    END,
+  ].join("\n");
+  writeFileSync(readmePath, text.slice(0, start) + block + text.slice(end + END.length));
+  return true;
 }
 
 /** The markdown report: machine, targets, then one table per workload group. */
@@ -42,13 +79,7 @@ export function renderMarkdown(results: BenchResults): string {
       "second; ratios are this figure's median over the named baseline's median, measured in the same run.",
     "",
   );
-  lines.push("## Targets (issue 6)", "");
-  lines.push("| Target | Measured | Required | Met |", "|---|---|---|---|");
-  for (const t of results.targets) {
-    const met = t.met === null ? "not measured" : t.met ? "met" : "**not met**";
-    lines.push(`| ${t.target} | ${t.measured} | ${t.required} | ${met} |`);
-  }
-  lines.push("");
+  lines.push("## Targets (issue 6)", "", renderTargets(results), "");
   const groups = [...new Set(results.figures.map((f) => f.group))];
   for (const group of groups) {
     lines.push(`## ${group}`, "");
