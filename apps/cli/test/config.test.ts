@@ -96,6 +96,17 @@ describe("precedence: flags, then environment, then config, then ./papyra.ndjson
     expect(flag.doc).toMatchObject({ store: { backend: "json", selected_by: "flag" } });
     expect(eventTypes(flag.doc)).toEqual(["Json"]);
   });
+
+  it("a config written for one backend does not leak into another chosen by flag", async () => {
+    const dir = tempProject({
+      "papyra.config.json": JSON.stringify({ path: "x.ndjson", options: { durability: "fsync" } }),
+    });
+    const { code, doc } = await papyraJson(["inspect", "events", "--backend", "memory"], {
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(doc.store).toMatchObject({ backend: "memory", selected_by: "flag", config_file: null });
+  });
 });
 
 describe("configuration errors exit 78", () => {

@@ -8,7 +8,7 @@ import {
 } from "@papyra/core";
 import { UsageError } from "../exit-codes.js";
 import { findConfigFile, type LoadedConfig, loadConfigFile } from "./config-file.js";
-import { type LoadedBackend, loadBackend } from "./load-backend.js";
+import { type LoadedBackend, loadBackend, packageCandidates } from "./load-backend.js";
 import { coerceFlagValue, type OptionFlag, optionFlags, setPath } from "./option-flags.js";
 
 /** How the backend was chosen. */
@@ -78,6 +78,17 @@ export async function selectStore(
   return { name, loaded, selectedBy, config, flags: optionFlags(loaded.definition) };
 }
 
+/**
+ * The config file, when its settings are for the selected backend. A config written for one
+ * backend does not leak its options into another chosen by flag or environment.
+ */
+function configFor(selection: StoreSelection): LoadedConfig | undefined {
+  const config = selection.config;
+  if (!config) return undefined;
+  const candidates = packageCandidates(config.config.backend ?? "json");
+  return candidates.includes(selection.loaded.package.name) ? config : undefined;
+}
+
 function isPathFlag(flag: OptionFlag): boolean {
   return flag.path.length === 1 && flag.path[0] === "path";
 }
@@ -100,15 +111,16 @@ export function buildOptions(
 ): unknown {
   const { definition } = selection.loaded;
   const hasPath = selection.flags.some(isPathFlag);
-  const options = cloneOptions(selection.config?.config.options);
-  const configPath = selection.config?.config.path;
+  const config = configFor(selection);
+  const options = cloneOptions(config?.config.options);
+  const configPath = config?.config.path;
   if (configPath !== undefined) {
     if (!hasPath) {
       throw new PersistenceConfigurationError(
         `Config file ${selection.config?.file}: \`path\` does not apply to backend "${definition.name}" (it has no path option); put its settings under \`options\`.`,
       );
     }
-    options.path = resolve(selection.config?.dir ?? cwd, configPath);
+    options.path = resolve(config?.dir ?? cwd, configPath);
   }
 
   const envByOption = definition.env ?? {};
@@ -185,7 +197,7 @@ export async function openSelectedStore(
   options: unknown,
   cwd: string,
 ): Promise<PersistenceBackend> {
-  const context: BackendContext = { cwd: selection.config?.dir ?? cwd, readOnly: true };
+  const context: BackendContext = { cwd: configFor(selection)?.dir ?? cwd, readOnly: true };
   return selection.loaded.definition.create(options, context);
 }
 
@@ -197,6 +209,6 @@ export function storeInfo(selection: StoreSelection): StoreInfo {
     package_version: selection.loaded.package.version ?? null,
     resolved_from: selection.loaded.package.from,
     selected_by: selection.selectedBy,
-    config_file: selection.config?.file ?? null,
+    config_file: configFor(selection)?.file ?? null,
   };
 }
