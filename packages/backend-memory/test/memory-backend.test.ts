@@ -96,8 +96,9 @@ describe("copies", () => {
     await b.recordEvent(event);
     (event.payload.list as number[]).push(2);
     const [listed] = await b.listEvents();
-    expect(listed?.payload).toEqual({ list: [1] });
-    (listed?.payload.list as number[]).push(3);
+    if (!listed) throw new Error("nothing listed");
+    expect(listed.payload).toEqual({ list: [1] });
+    (listed.payload.list as number[]).push(3);
     expect((await b.listEvents())[0]?.payload).toEqual({ list: [1] });
   });
 });
