@@ -1,4 +1,4 @@
-import { decodeLine, type RecordByKind, type RecordKind } from "@papyra/core";
+import type { RecordByKind, RecordKind } from "@papyra/core";
 
 /** One stored record: its line (the wire form, so reads return fresh copies) and its facts. */
 export interface StoredEntry {
@@ -81,12 +81,13 @@ export class KindLog {
   }
 }
 
-/** Parses a stored line back into a fresh record object (without `kind`). */
+/**
+ * Parses a stored line back into a fresh record object (without `kind`). The line was
+ * validated by encodeRecord on write, so it is not validated again. JSON.parse creates
+ * `__proto__` keys as plain own properties.
+ */
 export function readEntry<K extends RecordKind>(entry: StoredEntry): RecordByKind[K] {
-  const decoded = decodeLine(entry.line);
-  if (decoded.type !== "record") {
-    // Lines are produced by encodeRecord, so this means memory was corrupted by a bug.
-    throw new Error(`memory backend: stored line no longer decodes (${decoded.type})`);
-  }
-  return decoded.record as RecordByKind[K];
+  const record = JSON.parse(entry.line) as Record<string, unknown>;
+  delete record.kind;
+  return record as RecordByKind[K];
 }
