@@ -1,3 +1,4 @@
+import { open, stat, unlink } from "node:fs/promises";
 import {
   addMetrics,
   emptyMetrics,
@@ -32,16 +33,53 @@ export async function readMetricsFile(path: string): Promise<MetricsFileContent>
   return { counters, since: content.since, generation: content.generation };
 }
 
+const LOCK_WAIT_MS = 3000;
+const LOCK_STALE_MS = 10_000;
+
+/**
+ * Runs a read-modify-write of the sidecar under `<path>.lock` (an O_EXCL file), so a writer's
+ * flush and another process's reset never interleave and undo each other. A lock file older
+ * than 10 s was left by a killed process and is removed. Rejects after waiting 3 s.
+ */
+async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const lockPath = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, "wx");
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const st = await stat(lockPath).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
+        await unlink(lockPath).catch(() => {});
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`metrics sidecar ${path} stays locked (${lockPath})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await unlink(lockPath).catch(() => {});
+  }
+}
+
 /** Zeroes a metrics sidecar and bumps its generation, so running writers restart from zero. */
 export async function resetMetricsFile(
   path: string,
   now: number = Date.now() / 1000,
 ): Promise<void> {
-  const current = await readMetricsFile(path);
-  await writeJsonAtomic(path, {
-    counters: emptyMetrics(),
-    since: now,
-    generation: current.generation + 1,
+  await withMetricsLock(path, async () => {
+    const current = await readMetricsFile(path);
+    await writeJsonAtomic(path, {
+      counters: emptyMetrics(),
+      since: now,
+      generation: current.generation + 1,
+    });
   });
 }
 
@@ -98,20 +136,29 @@ export class DurableMetrics {
   }
 
   async #flushOnce(): Promise<void> {
-    const current = await readMetricsFile(this.path);
-    if (this.#generation !== null && current.generation !== this.#generation) {
-      // Reset elsewhere: count from zero, dropping counts from before the reset.
-      this.#generation = current.generation;
-      this.#metrics.reset();
+    if (this.#generation !== null && !this.#metrics.dirty) {
+      // Nothing to add: only look whether a reset happened elsewhere (reading needs no lock).
+      this.#adopt((await readMetricsFile(this.path)).generation);
       return;
     }
-    this.#generation = current.generation;
-    if (!this.#metrics.dirty) return;
-    const delta: MetricsSnapshot = this.#metrics.takeDelta();
-    await writeJsonAtomic(this.path, {
-      counters: addMetrics(current.counters, delta),
-      since: current.since,
-      generation: current.generation,
+    await withMetricsLock(this.path, async () => {
+      const current = await readMetricsFile(this.path);
+      if (this.#adopt(current.generation)) return;
+      if (!this.#metrics.dirty) return;
+      const delta: MetricsSnapshot = this.#metrics.takeDelta();
+      await writeJsonAtomic(this.path, {
+        counters: addMetrics(current.counters, delta),
+        since: current.since,
+        generation: current.generation,
+      });
     });
+  }
+
+  /** Adopts a reset made elsewhere: counting restarts from zero. True when one happened. */
+  #adopt(generation: number): boolean {
+    const reset = this.#generation !== null && generation !== this.#generation;
+    this.#generation = generation;
+    if (reset) this.#metrics.reset();
+    return reset;
   }
 }
