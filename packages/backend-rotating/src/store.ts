@@ -17,6 +17,7 @@ import {
   PersistenceDamagedError,
   PersistenceMetrics,
   PersistenceUnavailableError,
+  PersistenceValidationError,
   type Progress,
   type RecordByKind,
   type RecordKind,
@@ -33,6 +34,7 @@ import {
 import {
   type AppendFs,
   acquireWriterLock,
+  DEFAULT_MAX_LINE_BYTES,
   DurableMetrics,
   GroupCommitWriter,
   isTempFileOf,
@@ -68,6 +70,9 @@ interface Writing {
   sink: RotatingSink;
   writer: GroupCommitWriter;
 }
+
+/** A scan report lists at most this many line anomalies (a scan never holds more). */
+const MAX_REPORTED_ANOMALIES = 10_000;
 
 /** A listing is retried when a rotation moved files under it, at most this many times. */
 const MAX_LIST_ATTEMPTS = 5;
@@ -216,6 +221,16 @@ export class RotatingFileBackend implements PersistenceBackend {
     let line: string;
     try {
       line = encodeRecord(kind, record);
+      const size = Buffer.byteLength(line, "utf8");
+      if (size > DEFAULT_MAX_LINE_BYTES) {
+        // Stored, it would read back as CORRUPTED_LINE and repair would drop it.
+        throw new PersistenceValidationError(`${kind} record`, [
+          {
+            path: "",
+            message: `the record is ${size} bytes once serialised; the largest a store can read back is ${DEFAULT_MAX_LINE_BYTES} bytes`,
+          },
+        ]);
+      }
     } catch (error) {
       this.metrics.increment("write_errors");
       throw error;
@@ -320,6 +335,8 @@ export class RotatingFileBackend implements PersistenceBackend {
           startOffset: resume?.offset,
           startLine: resume?.nextLine,
           endOffset,
+          // Keep the report's memory bounded over many damaged segments (all are counted).
+          maxAnomalies: Math.max(0, MAX_REPORTED_ANOMALIES - anomalies.length),
           signal: options.signal,
           onProgress: progress.forFile(),
         });

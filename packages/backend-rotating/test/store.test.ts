@@ -87,6 +87,19 @@ describe("the backend definition", () => {
 });
 
 describe("write failures", () => {
+  it("refuses a record too large to be read back, counting it in write_errors", async () => {
+    const store = await openRotatingStore({ path: join(dir, "a.log"), maxBytes: 1000 });
+    const huge = event(1, 17 * 1024 * 1024);
+    await expect(store.recordEvent(huge)).rejects.toMatchObject({
+      code: "PAPYRA_VALIDATION",
+      message: expect.stringMatching(/largest a store can read back/),
+    });
+    expect(store.metrics.snapshot().write_errors).toBe(1);
+    await store.recordEvent(event(2, 3000)); // larger than maxBytes is fine: a segment of its own
+    expect(idsOf(await store.listEvents())).toEqual([2]);
+    await store.close();
+  });
+
   it("ENOSPC after a rotation rejects only the records not stored; earlier ones stay readable", async () => {
     let writes = 0;
     let failFrom = Number.POSITIVE_INFINITY;
