@@ -37,6 +37,7 @@ import {
   DurableMetrics,
   FileSink,
   findTempFiles,
+  fsyncDirectory,
   GroupCommitWriter,
   listFromTail,
   makeCheckpoint,
@@ -162,7 +163,11 @@ export class JsonFileBackend implements PersistenceBackend {
     if (!store.readOnly) {
       const lock = await acquireWriterLock(store.#sidecars.lock, { location: path });
       try {
+        const existed = (await stat(path).catch(() => null)) !== null;
         const sink = await FileSink.open(path, { fs: internals.appendFs });
+        // A new file's directory entry must reach the disk too, or an fsynced record could
+        // vanish with its file after a power loss.
+        if (!existed) await fsyncDirectory(dirname(path));
         await sealTornTail(sink.file);
         // We hold the lock: temp files left by a rewrite that crashed are garbage.
         for (const temp of await findTempFiles(path)) await unlink(temp).catch(() => {});
