@@ -30,7 +30,11 @@ export function decodeLine(text: string): DecodedLine {
   return decodeValue(value);
 }
 
-/** Classifies an already parsed JSON value the way {@link decodeLine} does. Never throws. */
+/**
+ * Classifies an already parsed JSON value the way {@link decodeLine} does. Never throws.
+ * Takes ownership of `value`: on success its `kind` field is removed (no copy is made, since
+ * scans and listings decode millions of lines).
+ */
 export function decodeValue(value: unknown): DecodedLine {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
@@ -61,20 +65,33 @@ export function decodeValue(value: unknown): DecodedLine {
 /**
  * Validates a record handed to `record*` and returns its stored line, without the trailing
  * newline: `kind` first, compact JSON. Throws {@link PersistenceValidationError} on bad input
- * (a non-finite timestamp would otherwise be stored as `null`).
+ * (a non-finite timestamp, a BigInt or a cycle). As in `JSON.stringify`, a non-finite number
+ * nested inside a payload is stored as `null`.
  */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
   const result = recordSchemas[kind].safeParse(record);
   if (!result.success) {
     throw new PersistenceValidationError(`${kind} record`, toValidationIssues(result.error));
   }
-  if (Object.hasOwn(record, "kind")) {
-    const { kind: _ignored, ...rest } = record;
-    return JSON.stringify({ kind, ...rest });
+  // A top-level toJSON would let the record serialise to something other than its fields.
+  if (typeof (record as { toJSON?: unknown }).toJSON === "function") {
+    throw new PersistenceValidationError(`${kind} record`, [
+      { path: "", message: "a record must be a plain object (it has a toJSON method)" },
+    ]);
   }
-  const body = JSON.stringify(record);
-  // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
-  return `{"kind":"${kind}",${body.slice(1)}`;
+  try {
+    if (Object.hasOwn(record, "kind")) {
+      const { kind: _ignored, ...rest } = record;
+      return JSON.stringify({ kind, ...rest });
+    }
+    const body = JSON.stringify(record);
+    // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
+    return `{"kind":"${kind}",${body.slice(1)}`;
+  } catch (error) {
+    throw new PersistenceValidationError(`${kind} record`, [
+      { path: "", message: `not serialisable as JSON (${(error as Error).message})` },
+    ]);
+  }
 }
 
 /** UTF-8 byte length of a stored line plus its newline: a record's size for retention. */

@@ -69,11 +69,16 @@ export class PersistenceStartupError extends PapyraError {
   }
 }
 
-const startupOptionsSchema = z.object({
+const callback = z.custom<(progress: Progress) => void>((v) => typeof v === "function", {
+  message: "onProgress must be a function",
+});
+
+const startupOptionsSchema = z.strictObject({
   mode: z.enum(STARTUP_MODES, {
     error: (issue) =>
       `unknown startup mode ${JSON.stringify(issue.input)}; use one of ${STARTUP_MODES.join(", ")}`,
   }),
+  // Validated as data only: the caller's object (with its signal and callbacks) is what runs.
   recovery: recoveryConfigSchema.optional(),
   timeoutMs: z
     .number()
@@ -81,6 +86,7 @@ const startupOptionsSchema = z.object({
     .positive("timeoutMs must be a positive whole number of milliseconds")
     .optional(),
   full: z.boolean().optional(),
+  onProgress: callback.optional(),
 });
 
 function summarize(scan: ScanReport): string {
@@ -136,7 +142,11 @@ async function check(
     );
   }
   const recovery = options.recovery ?? { mode: "repair" };
-  result.recovery = await backend.recover({ ...recovery, signal, onProgress: options.onProgress });
+  result.recovery = await backend.recover({
+    ...recovery,
+    signal: recovery.signal ? AbortSignal.any([recovery.signal, signal]) : signal,
+    onProgress: recovery.onProgress ?? options.onProgress,
+  });
   const after = await backend.scan({ incremental: false, signal, onProgress: options.onProgress });
   result.scan_after = after;
   result.remaining_anomalies = after.anomalies.length;
@@ -160,9 +170,8 @@ export async function runStartupCheck(
   options: StartupCheckOptions,
 ): Promise<StartupCheckResult> {
   const parsed = parseOrThrow(startupOptionsSchema, options, "startup check options");
-  const normalized: StartupCheckOptions = { ...options, ...parsed };
   const timeoutMs = parsed.timeoutMs;
-  if (timeoutMs === undefined) return check(backend, normalized, new AbortController().signal);
+  if (timeoutMs === undefined) return check(backend, options, new AbortController().signal);
 
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -177,7 +186,7 @@ export async function runStartupCheck(
     }, timeoutMs);
   });
   try {
-    return await Promise.race([check(backend, normalized, controller.signal), timeout]);
+    return await Promise.race([check(backend, options, controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
   }

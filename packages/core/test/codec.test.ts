@@ -168,6 +168,17 @@ describe("decodeLine on stores written by the Python implementation", () => {
 });
 
 describe("encodeRecord", () => {
+  it("rejects records that cannot be stored as their fields, instead of writing a broken line", () => {
+    const withToJson = { ...event, toJSON: () => "not an object" };
+    const withBigInt = { ...event, payload: { n: 10n } };
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const withCycle = { ...event, payload: cyclic };
+    for (const record of [withToJson, withBigInt, withCycle]) {
+      expect(() => encodeRecord("event", record)).toThrow(PersistenceValidationError);
+    }
+  });
+
   it("serialises compactly with `kind` first", () => {
     const line = encodeRecord("event", event);
     expect(line.startsWith('{"kind":"event","system_id":"local",')).toBe(true);

@@ -129,6 +129,23 @@ describe("runStartupCheck: recover", () => {
     expect(result.recovery?.quarantined_files).toEqual(["/var/quarantine/papyra.ndjson"]);
   });
 
+  it("keeps the caller's recovery signal and progress callback", async () => {
+    const { backend, calls } = fakeBackend({ scans: [1, 0] });
+    const caller = new AbortController();
+    const seen: Progress[] = [];
+    await runStartupCheck(backend, {
+      mode: "recover",
+      timeoutMs: 10_000,
+      recovery: { mode: "repair", signal: caller.signal, onProgress: (p) => seen.push(p) },
+    });
+    const config = calls.recoveries[0];
+    config?.onProgress?.({ phase: "recover", done: 1, unit: "records" });
+    expect(seen).toHaveLength(1);
+    expect(config?.signal?.aborted).toBe(false);
+    caller.abort();
+    expect(config?.signal?.aborted).toBe(true);
+  });
+
   it("throws PersistenceStartupError when anomalies remain after recovery", async () => {
     const { backend, calls } = fakeBackend({ scans: [3, 1] });
     const error = await startupError(runStartupCheck(backend, { mode: "recover" }));
@@ -184,6 +201,13 @@ describe("runStartupCheck: option validation (before the backend is touched)", (
     expect((error as Error).message).toMatch(
       /unknown startup mode "yolo"; use one of ignore, scan_only, fail_on_anomaly, recover/,
     );
+    expect(touched()).toBe(0);
+  });
+
+  it("rejects a misspelt option instead of ignoring it", async () => {
+    const { backend, touched } = untouchableBackend();
+    const options = { mode: "fail_on_anomaly", timeoutMS: 5 } as unknown as { mode: StartupMode };
+    await expect(runStartupCheck(backend, options)).rejects.toThrow(/timeoutMS/);
     expect(touched()).toBe(0);
   });
 
