@@ -7,8 +7,6 @@ export {
   resolveOptions,
   rotatingOptionsSchema,
 } from "./options.js";
-export { RotatingSink, type RotatingSinkOptions } from "./rotating-sink.js";
-export { type BatchChunk, planBatch } from "./rotation-plan.js";
 export {
   type DirectoryListing,
   type EntryClass,

@@ -144,6 +144,42 @@ describe("write failures", () => {
   });
 });
 
+describe("permission errors", () => {
+  it("EACCES opening the new segment after a rotation rejects those records; writing resumes once fixed", async () => {
+    let denied = false;
+    const fs: AppendFs = {
+      ...nodeAppendFs,
+      open: (path, flags, mode) =>
+        denied
+          ? Promise.reject(Object.assign(new Error("permission denied"), { code: "EACCES" }))
+          : nodeAppendFs.open(path, flags, mode),
+    };
+    const path = join(dir, "a.log");
+    const size = lineBytes(encodeRecord("event", event(1, 40)));
+    const store = await RotatingFileBackend.open(
+      { path, maxBytes: 2 * size + 10, maxFiles: 10 },
+      { appendFs: fs },
+    );
+    await store.recordEvent(event(1, 40));
+    await store.recordEvent(event(2, 40));
+    denied = true;
+    await expect(store.recordEvent(event(3, 40))).rejects.toMatchObject({
+      code: "PAPYRA_UNAVAILABLE",
+      message: expect.stringMatching(/permission denied/),
+    });
+    await expect(store.recordEvent(event(4, 40))).rejects.toMatchObject({
+      code: "PAPYRA_UNAVAILABLE",
+    });
+    expect(store.metrics.snapshot().write_errors).toBe(2);
+    expect(idsOf(await store.listEvents())).toEqual([1, 2]);
+    denied = false;
+    await store.recordEvent(event(5, 40));
+    expect(idsOf(await store.listEvents())).toEqual([1, 2, 5]);
+    expect((await store.scan()).anomalies).toEqual([]);
+    await store.close();
+  });
+});
+
 describe("maintenance inside the writing process", () => {
   it("compaction plans retention across every segment and writes racing it are all kept", async () => {
     const path = join(dir, "a.log");
