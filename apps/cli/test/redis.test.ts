@@ -100,6 +100,7 @@ describe("the CLI on a real Redis server", () => {
     });
     expect(doctor.code).toBe(0);
     expect((doctor.doc.warnings as string[]).join("\n")).toMatch(/keeps nothing on disk/);
+    expect(doctor.stderr).toMatch(/papyra: warning: .*keeps nothing on disk/);
     expect(metrics.doc).toMatchObject({ metrics: { available: true } });
     expect(summary.stdout).toMatch(/Total actors:\s+2/);
   });

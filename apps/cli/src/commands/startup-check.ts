@@ -92,6 +92,7 @@ export async function startupCheckCommand(
     }
     if (failure) context.out.diag(`papyra: ${failure.message}`);
     const warnings = doctor ? await backendWarnings(backend) : [];
+    for (const warning of warnings) context.out.diag(`papyra: warning: ${warning}`);
     const data: Record<string, unknown> = { store: info };
     if (doctor) {
       data.capabilities = capabilities;
@@ -122,8 +123,6 @@ export async function startupCheckCommand(
         else if (result?.recovery) verdict = out.paint("green", "recovered, store is clean");
         else if (result?.skipped) verdict = "not checked";
         else verdict = out.paint("green", "healthy");
-        for (const warning of warnings)
-          out.pairs([["Warning", out.paint("yellow", warning)]], LABEL_WIDTH);
         out.pairs([["Result", verdict]], LABEL_WIDTH);
       },
     };
