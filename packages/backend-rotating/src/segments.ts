@@ -1,3 +1,4 @@
+import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { sidecarPaths } from "@papyra/ndjson";
@@ -55,7 +56,7 @@ export class SegmentSet {
    */
   async listDirectory(): Promise<DirectoryListing> {
     const listing: DirectoryListing = { segments: [], orphans: [], unexpected: [] };
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(this.directory, { withFileTypes: true });
     } catch (error) {

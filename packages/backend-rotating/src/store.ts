@@ -124,11 +124,17 @@ function progressAcross(
 export class RotatingFileBackend implements PersistenceBackend {
   /** Absolute path of the active segment. */
   readonly path: string;
+  /** Size limit of one segment. */
   readonly maxBytes: number;
+  /** Files in the set, the active one included. */
   readonly maxFiles: number;
+  /** When a `record*` promise resolves: handed to the OS, or on disk. */
   readonly durability: "os" | "fsync";
+  /** True when opened without the writer lock (`record*` reject). */
   readonly readOnly: boolean;
+  /** The retention policy applied on reads and by `compact()`. */
   readonly retention: RetentionPolicy;
+  /** This process's counters (the store-wide ones: {@link readStoredMetrics}). */
   readonly metrics = new PersistenceMetrics();
   readonly #set: SegmentSet;
   readonly #sidecars: SidecarPaths;
