@@ -156,6 +156,19 @@ export function writeStore(path: string, records: readonly AnyRecord[], tail = "
   return path;
 }
 
+/** Asks a writer started by {@link startWriter} to record `count` events; resolves once stored. */
+export function writeThrough(writer: ChildProcess, count: number): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const onData = (chunk: Buffer | string) => {
+      if (!String(chunk).includes(`wrote ${count}`)) return;
+      writer.stdout?.off("data", onData);
+      resolvePromise();
+    };
+    writer.stdout?.on("data", onData);
+    writer.stdin?.write(`write ${count}\n`);
+  });
+}
+
 /**
  * Starts a real writer process holding the JSON store's writer lock; resolves once it is open.
  * Killed with SIGKILL after the test file.

@@ -1,6 +1,20 @@
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
+import {
+  event,
+  papyra,
+  papyraJson,
+  startWriter,
+  tempProject,
+  writeStore,
+  writeThrough,
+} from "./helpers.js";
+
+async function storedCounters(cwd: string): Promise<Record<string, number>> {
+  const { doc } = await papyraJson(["metrics", "persistence"], { cwd });
+  return (doc.metrics as { counters: Record<string, number> }).counters;
+}
 
 describe("metrics persistence | reset", () => {
   it("shows the counters the store kept across CLI processes, and reset zeroes them", async () => {
@@ -31,6 +45,33 @@ describe("metrics persistence | reset", () => {
     expect(metrics.available).toBe(true);
     expect(Object.values(metrics.counters).every((n) => n === 0)).toBe(true);
     expect(metrics.since).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
+  it("counts what a running writer in another process wrote; after a reset it counts from zero", async () => {
+    const dir = tempProject();
+    const writer = await startWriter(join(dir, "papyra.ndjson"));
+    await writeThrough(writer, 3);
+    // The writer adds its counts to the store off the write path (about once a second).
+    let counters = await storedCounters(dir);
+    for (let i = 0; i < 40 && counters.records_written !== 3; i++) {
+      await sleep(250);
+      counters = await storedCounters(dir);
+    }
+    expect(counters.records_written).toBe(3);
+
+    expect((await papyra(["metrics", "reset"], { cwd: dir })).code).toBe(0);
+    let writtenSinceReset = 0;
+    for (let i = 0; i < 40; i++) {
+      await writeThrough(writer, 1);
+      writtenSinceReset += 1;
+      await sleep(250);
+      counters = await storedCounters(dir);
+      if (counters.records_written > 0) break;
+    }
+    // Only writes after the reset count; the three before it never come back.
+    expect(counters.records_written).toBeGreaterThan(0);
+    expect(counters.records_written).toBeLessThanOrEqual(writtenSinceReset);
+    writer.kill("SIGKILL");
   });
 
   it("a backend without durable metrics says its metrics live in its own process, exit 0", async () => {
