@@ -66,7 +66,7 @@ describe("metrics persistence | reset", () => {
       writtenSinceReset += 1;
       await sleep(250);
       counters = await storedCounters(dir);
-      if (counters.records_written > 0) break;
+      if ((counters.records_written ?? 0) > 0) break;
     }
     // Only writes after the reset count; the three before it never come back.
     expect(counters.records_written).toBeGreaterThan(0);
