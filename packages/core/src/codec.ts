@@ -1,4 +1,5 @@
 import { PersistenceValidationError } from "./errors.js";
+import { recordGuards } from "./record-guards.js";
 import { isKnownKind, type RecordByKind, type RecordKind, recordSchemas } from "./records.js";
 import { toValidationIssues } from "./validation.js";
 
@@ -20,7 +21,7 @@ const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
  * (without `kind`), so unknown fields are kept and `__proto__` keys stay plain own properties.
  */
 export function decodeLine(text: string): DecodedLine {
-  if (WHITESPACE_ONLY.test(text)) return { type: "blank" };
+  if (text.charCodeAt(0) !== 0x7b /* { */ && WHITESPACE_ONLY.test(text)) return { type: "blank" };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,12 +52,14 @@ export function decodeValue(value: unknown): DecodedLine {
     return { type: "invalid", detail: `${kind} record has no numeric \`timestamp\`` };
   }
   if (!isKnownKind(kind)) return { type: "unknown_kind", kind, timestamp };
-  const result = recordSchemas[kind].safeParse(object);
-  if (!result.success) {
-    const issues = toValidationIssues(result.error)
-      .map((i) => `${i.path || "record"}: ${i.message}`)
-      .join("; ");
-    return { type: "invalid", detail: `invalid ${kind} record (${issues})` };
+  if (!recordGuards[kind](object)) {
+    const result = recordSchemas[kind].safeParse(object);
+    if (!result.success) {
+      const issues = toValidationIssues(result.error)
+        .map((i) => `${i.path || "record"}: ${i.message}`)
+        .join("; ");
+      return { type: "invalid", detail: `invalid ${kind} record (${issues})` };
+    }
   }
   delete object.kind;
   return { type: "record", kind, record: object as RecordByKind[RecordKind], timestamp };
@@ -69,9 +72,11 @@ export function decodeValue(value: unknown): DecodedLine {
  * nested inside a payload is stored as `null`.
  */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
-  const result = recordSchemas[kind].safeParse(record);
-  if (!result.success) {
-    throw new PersistenceValidationError(`${kind} record`, toValidationIssues(result.error));
+  if (typeof record !== "object" || record === null || !recordGuards[kind](record)) {
+    const result = recordSchemas[kind].safeParse(record);
+    if (!result.success) {
+      throw new PersistenceValidationError(`${kind} record`, toValidationIssues(result.error));
+    }
   }
   // A top-level toJSON would let the record serialise to something other than its fields.
   if (typeof (record as { toJSON?: unknown }).toJSON === "function") {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { recordGuards } from "../src/record-guards.js";
+import { RECORD_KINDS, type RecordKind, recordSchemas } from "../src/records.js";
+
+const valid: Record<RecordKind, Record<string, unknown>> = {
+  event: {
+    system_id: "local",
+    actor_address: { system: "local", actor_id: 1 },
+    event_type: "ActorStarted",
+    payload: { reason: "r0" },
+    timestamp: 1763769600.5,
+  },
+  audit: {
+    system_id: "local",
+    timestamp: 1763769604.75,
+    total_actors: 4,
+    alive_actors: 3,
+    stopping_actors: 1,
+    restarting_actors: 0,
+    registry_size: 2,
+    registry_orphans: ["ghost"],
+    registry_dead: [],
+    dead_letters_count: 0,
+  },
+  dead_letter: {
+    system_id: "local",
+    target: null,
+    message_type: "str",
+    payload: "hello",
+    timestamp: 1763769606.5,
+  },
+};
+
+// A small seeded PRNG keeps the run reproducible without a dependency.
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const oddValues: unknown[] = [
+  null,
+  undefined,
+  0,
+  -1,
+  1.5,
+  2 ** 60,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  "",
+  "local:1",
+  true,
+  [],
+  ["a", 1],
+  ["a"],
+  {},
+  { system: "s" },
+  { system: "s", actor_id: "a" },
+  { system: 1, actor_id: 2 },
+  { system: "s", actor_id: Number.NaN },
+];
+
+describe("record guards", () => {
+  it("accept valid records of every kind", () => {
+    for (const kind of RECORD_KINDS) expect(recordGuards[kind](valid[kind])).toBe(true);
+  });
+
+  it("never accept what the zod schema rejects (5,000 random mutations)", () => {
+    const random = prng(42);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    let rejectedByBoth = 0;
+    for (let i = 0; i < 5000; i++) {
+      const kind = pick(RECORD_KINDS);
+      const record: Record<string, unknown> = { ...valid[kind] };
+      const mutations = 1 + Math.floor(random() * 3);
+      for (let m = 0; m < mutations; m++) {
+        const field = pick(Object.keys(valid[kind]));
+        if (random() < 0.2) delete record[field];
+        else record[field] = pick(oddValues);
+      }
+      const guard = recordGuards[kind](record);
+      const schema = recordSchemas[kind].safeParse(record).success;
+      if (guard) expect(schema, JSON.stringify(record)).toBe(true);
+      if (!schema) rejectedByBoth += 1;
+    }
+    expect(rejectedByBoth).toBeGreaterThan(1000);
+  });
+});
