@@ -62,9 +62,9 @@ export class RotatingSink implements BatchSink {
     return this.#set.path;
   }
 
-  /** Size of the active segment as this writer knows it (complete batches only). */
-  get activeSize(): number {
-    return this.#file?.size ?? 0;
+  /** Size of the active segment as this writer knows it (complete batches only); undefined while no file is open. */
+  get activeSize(): number | undefined {
+    return this.#file?.size;
   }
 
   /** How many rotations this sink made. */

@@ -275,14 +275,22 @@ export class RotatingFileBackend implements PersistenceBackend {
       throw error;
     }
     try {
-      let records: RecordByKind[K][] = [];
-      for (let attempt = 1; attempt <= MAX_LIST_ATTEMPTS; attempt++) {
+      const read = async () =>
+        listFromTail((await this.#snapshot()).paths, kind, normalized, {
+          retention: this.retention,
+        });
+      let records: RecordByKind[K][] | null = null;
+      for (let attempt = 1; attempt <= MAX_LIST_ATTEMPTS && records === null; attempt++) {
         const before = await this.#snapshot();
-        records = await listFromTail(before.paths, kind, normalized, {
+        const result = await listFromTail(before.paths, kind, normalized, {
           retention: this.retention,
         });
         // A rotation renames segments: a read racing one may see a segment twice or miss one.
-        if ((await this.#snapshot()).identity === before.identity) break;
+        if ((await this.#snapshot()).identity === before.identity) records = result;
+      }
+      // Still racing rotations: in the writing process, read once with writes paused.
+      if (records === null) {
+        records = this.#writing ? await this.#writing.writer.runExclusive(read) : await read();
       }
       this.metrics.increment("records_read", records.length);
       return records;

@@ -64,6 +64,38 @@ describe("rotation", () => {
     await store.close();
   });
 
+  it("listings racing rotations see every stored record exactly once, in order", async () => {
+    const path = join(dir, "app.log");
+    const store = await openRotatingStore({ path, maxBytes: 1500, maxFiles: 10_000 });
+    let next = 0;
+    const resolved: number[] = [];
+    let writing = true;
+    const writer = async () => {
+      while (writing) {
+        const id = next++;
+        await store.recordEvent(event(id, 20));
+        resolved.push(id);
+      }
+    };
+    const writers = Array.from({ length: 8 }, writer);
+    try {
+      let listings = 0;
+      // List again and again while the writers rotate the set at least 15 times.
+      while (listings < 30 || (await filesOf(dir, "app.log.")).size < 16) {
+        const before = new Set(resolved);
+        const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
+        expect(ids).toEqual([...Array(ids.length).keys()]);
+        const seen = new Set(ids);
+        expect([...before].filter((id) => !seen.has(id))).toEqual([]);
+        listings += 1;
+      }
+    } finally {
+      writing = false;
+      await Promise.allSettled(writers);
+      await store.close();
+    }
+  }, 60_000);
+
   it("a store fed 100 times its capacity never exceeds maxBytes × maxFiles plus one record", async () => {
     const maxBytes = 2000;
     const maxFiles = 4;
