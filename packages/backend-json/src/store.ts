@@ -24,11 +24,11 @@ import {
   type RecoveryReport,
   RetentionPlanner,
   type RetentionPolicy,
-  recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
   type StoredMetrics,
   toValidationIssues,
+  validateRecoveryConfig,
 } from "@papyra/core";
 import {
   type AppendFs,
@@ -364,16 +364,7 @@ export class JsonFileBackend implements PersistenceBackend {
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
     if (this.#closed) throw new PersistenceClosedError("recover");
-    const parsed = recoveryConfigSchema.safeParse({
-      mode: config.mode,
-      quarantineDir: config.quarantineDir,
-    });
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid recovery configuration:",
-        toValidationIssues(parsed.error),
-      );
-    }
+    validateRecoveryConfig(config);
     this.metrics.increment("recovery_attempts");
     try {
       return await this.#exclusive(async () => {

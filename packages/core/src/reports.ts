@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOrThrow } from "./validation.js";
 
 /** Anomaly type names, stored and printed as these strings. */
 export const ANOMALY_TYPES = [
@@ -92,6 +93,19 @@ export const recoveryConfigSchema = z
     message: "quarantine mode needs quarantineDir (a directory for the damaged originals)",
     path: ["quarantineDir"],
   });
+
+/**
+ * Validates a recovery config before anything is touched; throws PersistenceValidationError
+ * (for example quarantine without `quarantineDir`). Returns the caller's object unchanged.
+ */
+export function validateRecoveryConfig(config: RecoveryConfig): RecoveryConfig {
+  parseOrThrow(
+    recoveryConfigSchema,
+    { mode: config?.mode, quarantineDir: config?.quarantineDir },
+    "recovery configuration",
+  );
+  return config;
+}
 
 /** What `recover()` did. */
 export interface RecoveryReport {

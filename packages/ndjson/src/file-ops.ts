@@ -3,8 +3,8 @@ import { basename, join, resolve } from "node:path";
 import {
   type Anomaly,
   type DecodedLine,
-  PersistenceConfigurationError,
   PersistenceDamagedError,
+  PersistenceValidationError,
   type Progress,
   type RetentionItem,
   RetentionPlanner,
@@ -276,9 +276,9 @@ async function rewriteFile(
   options: RepairFileOptions & { refuseDamage: boolean },
 ): Promise<FileRewriteResult> {
   if (options.quarantineDir !== undefined && options.quarantineDir.trim() === "") {
-    throw new PersistenceConfigurationError(
-      "quarantine needs a directory (quarantineDir is empty)",
-    );
+    throw new PersistenceValidationError("recovery configuration", [
+      { path: "quarantineDir", message: "quarantine needs a directory (quarantineDir is empty)" },
+    ]);
   }
   const st = await stat(path);
   const report = progressEvery(

@@ -72,9 +72,10 @@ export function recoveryGroup(h: SuiteHarness): void {
         () => (backend.recover as NonNullable<typeof backend.recover>)({ mode: "quarantine" }),
         (error: unknown) => {
           const code = (error as { code?: unknown }).code;
-          assert.ok(
-            code === ErrorCode.validation || code === ErrorCode.configuration,
-            `wanted a validation (or configuration) error, got ${String(error)}`,
+          assert.equal(
+            code,
+            ErrorCode.validation,
+            `wanted a validation error (PersistenceValidationError), got ${String(error)}`,
           );
           return true;
         },
