@@ -11,6 +11,7 @@ import {
   hasRetentionRules,
   type ListQuery,
   normalizeListQuery,
+  PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
   PersistenceConfigurationError,
@@ -25,11 +26,11 @@ import {
   type RecoveryReport,
   RetentionPlanner,
   type RetentionPolicy,
-  recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
   type StoredMetrics,
   toValidationIssues,
+  validateRecoveryConfig,
 } from "@papyra/core";
 import {
   type AppendFs,
@@ -91,6 +92,20 @@ async function ensureDirectory(path: string): Promise<void> {
       `Cannot open rotating store ${path}: it is not a regular file.`,
     );
   }
+}
+
+/**
+ * Papyra errors and abort reasons pass through; anything else (an fs error such as EACCES or
+ * EIO) becomes a PersistenceUnavailableError naming the operation, with the cause kept.
+ */
+function asStoreError(error: unknown, operation: string, signal: AbortSignal | undefined): unknown {
+  if (error instanceof PapyraError) return error;
+  if (signal?.aborted && error === signal.reason) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return new PersistenceUnavailableError(
+    `Cannot ${operation}: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ""}`,
+    { cause: error },
+  );
 }
 
 function isMissing(error: unknown): boolean {
@@ -312,7 +327,13 @@ export class RotatingFileBackend implements PersistenceBackend {
   async scan(options: ScanOptions = {}): Promise<ScanReport> {
     if (this.#closed) throw new PersistenceClosedError("scan");
     this.metrics.increment("scan_operations");
-    const report = await this.#scan(options);
+    let report: ScanReport;
+    try {
+      report = await this.#scan(options);
+    } catch (error) {
+      this.metrics.increment("read_errors");
+      throw asStoreError(error, `scan ${this.path}`, options.signal);
+    }
     this.metrics.increment("anomaly_detected", report.anomalies.length);
     return report;
   }
@@ -407,16 +428,7 @@ export class RotatingFileBackend implements PersistenceBackend {
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
     if (this.#closed) throw new PersistenceClosedError("recover");
-    const parsed = recoveryConfigSchema.safeParse({
-      mode: config.mode,
-      quarantineDir: config.quarantineDir,
-    });
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid recovery configuration:",
-        toValidationIssues(parsed.error),
-      );
-    }
+    validateRecoveryConfig(config);
     this.metrics.increment("recovery_attempts");
     try {
       return await this.#exclusive(async () => {
@@ -476,7 +488,7 @@ export class RotatingFileBackend implements PersistenceBackend {
       });
     } catch (error) {
       this.metrics.increment("recovery_failures");
-      throw error;
+      throw asStoreError(error, `recover ${this.path}`, config.signal);
     }
   }
 
@@ -494,7 +506,7 @@ export class RotatingFileBackend implements PersistenceBackend {
       return await this.#exclusive(() => this.#compact(options));
     } catch (error) {
       this.metrics.increment("compaction_errors");
-      throw error;
+      throw asStoreError(error, `compact ${this.path}`, options.signal);
     }
   }
 

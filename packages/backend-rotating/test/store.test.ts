@@ -213,6 +213,27 @@ describe("maintenance inside the writing process", () => {
     await reader.close();
   });
 
+  it("an aborted compaction rejects with the signal's reason and counts as a compaction error", async () => {
+    const path = join(dir, "a.log");
+    const store = await openRotatingStore({
+      path,
+      maxBytes: 400,
+      maxFiles: 50,
+      retention: { maxRecords: 1 },
+    });
+    for (let i = 0; i < 20; i++) await store.recordEvent(event(i, 30));
+    const controller = new AbortController();
+    const reason = new Error("operator pressed ^C");
+    controller.abort(reason);
+    await expect(store.compact({ signal: controller.signal })).rejects.toBe(reason);
+    expect(store.metrics.snapshot().compaction_errors).toBe(1);
+    await expect(store.scan({ signal: controller.signal })).rejects.toBe(reason);
+    await store.close();
+    const reader = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50, readOnly: true });
+    expect(idsOf(await reader.listEvents())).toEqual([...Array(20).keys()]);
+    await reader.close();
+  });
+
   it("compaction refuses damage in any segment and changes nothing", async () => {
     const path = join(dir, "a.log");
     const store = await openRotatingStore({
