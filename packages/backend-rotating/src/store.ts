@@ -14,7 +14,6 @@ import {
   PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
-  PersistenceConfigurationError,
   PersistenceDamagedError,
   PersistenceMetrics,
   PersistenceUnavailableError,
@@ -29,7 +28,6 @@ import {
   type ScanOptions,
   type ScanReport,
   type StoredMetrics,
-  toValidationIssues,
   validateRecoveryConfig,
 } from "@papyra/core";
 import {
