@@ -55,6 +55,18 @@ function runAndKill(args: string[], delayMs: () => number): Promise<string[]> {
   });
 }
 
+/** Runs `count` iterations of `fn` in two concurrent lanes (each kill waits on a child). */
+async function inLanes(count: number, fn: () => Promise<void>): Promise<void> {
+  let started = 0;
+  const lane = async () => {
+    while (started < count) {
+      started += 1;
+      await fn();
+    }
+  };
+  await Promise.all([lane(), lane()]);
+}
+
 function open(path: string, retention?: { maxRecords: number }): Promise<RotatingFileBackend> {
   return openRotatingStore({
     path,
@@ -120,7 +132,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
 
   it(`a writer killed ${WRITER_STORES * 2} times while rotating loses no resolved record; at most one torn line, in the newest segment`, async () => {
     let rotations = 0;
-    for (let s = 0; s < WRITER_STORES; s++) {
+    await inLanes(WRITER_STORES, async () => {
       const dir = await tempDir();
       const path = join(dir, "store.log");
       const resolved = new Set<number>();
@@ -153,7 +165,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
         await reader.close();
         nextId = Math.max(nextId, ...before, ...resolved) + 1;
       }
-    }
+    });
     expect(rotations).toBeGreaterThan(2);
   }, 180_000);
 
@@ -201,7 +213,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
 
     it(`compaction killed ${COMPACTION_KILLS} times loses and duplicates no kept record`, async () => {
       const expected = [...Array(KEEP).keys()].map((k) => COUNT - KEEP + k);
-      for (let k = 0; k < COMPACTION_KILLS; k++) {
+      await inLanes(COMPACTION_KILLS, async () => {
         const dir = await tempDir();
         await cp(join(template, ".."), dir, { recursive: true });
         const path = join(dir, "store.log");
@@ -224,13 +236,15 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
         await kept.compact();
         expect(await ids(kept)).toEqual(expected);
         await kept.close();
-        expect(await ids(await open(path))).toEqual(expected);
-      }
+        const reopened = await open(path);
+        expect(await ids(reopened)).toEqual(expected);
+        await reopened.close();
+      });
     }, 180_000);
 
     it(`recovery killed ${RECOVERY_KILLS} times loses and duplicates no valid record`, async () => {
       const expected = [...Array(COUNT).keys()];
-      for (let k = 0; k < RECOVERY_KILLS; k++) {
+      await inLanes(RECOVERY_KILLS, async () => {
         const dir = await tempDir();
         await cp(join(template, ".."), dir, { recursive: true });
         const damaged = await damageEveryThirdSegment(dir);
@@ -247,7 +261,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
         expect(report.scan_after.anomalies).toEqual([]);
         expect(await ids(store)).toEqual(expected);
         await store.close();
-      }
+      });
     }, 180_000);
   });
 });
