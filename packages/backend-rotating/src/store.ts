@@ -45,6 +45,7 @@ import {
   rewriteKeeping,
   type SidecarPaths,
   scanFile,
+  scanFileTail,
   sidecarPaths,
   TEMP_MARKER,
   WriterClosedError,
@@ -56,7 +57,7 @@ import {
   resolveOptions,
 } from "./options.js";
 import { RotatingSink } from "./rotating-sink.js";
-import { type SegmentFile, SegmentSet } from "./segments.js";
+import { type DirectoryListing, type SegmentFile, SegmentSet } from "./segments.js";
 import { type CleanSegment, SetCheckpoint, writeSetCheckpoint } from "./set-checkpoint.js";
 
 /** Test hooks: inject the fd-level calls of the append path (fault injection). */
@@ -69,6 +70,9 @@ interface Writing {
   sink: RotatingSink;
   writer: GroupCommitWriter;
 }
+
+/** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
+const writersInProcess = new Map<string, Writing>();
 
 /** A scan report lists at most this many line anomalies (a scan never holds more). */
 const MAX_REPORTED_ANOMALIES = 10_000;
@@ -192,6 +196,7 @@ export class RotatingFileBackend implements PersistenceBackend {
           metrics: store.metrics,
         });
         store.#writing = { lock, sink, writer };
+        writersInProcess.set(store.path, store.#writing);
       } catch (error) {
         await lock.release();
         throw error instanceof PersistenceUnavailableError
@@ -303,7 +308,8 @@ export class RotatingFileBackend implements PersistenceBackend {
       }
       // Still racing rotations: in the writing process, read once with writes paused.
       if (records === null) {
-        records = this.#writing ? await this.#writing.writer.runExclusive(read) : await read();
+        const writing = this.#inProcessWriter();
+        records = writing ? await writing.writer.runExclusive(read) : await read();
       }
       this.metrics.increment("records_read", records.length);
       return records;
@@ -339,6 +345,7 @@ export class RotatingFileBackend implements PersistenceBackend {
   async #scan(options: ScanOptions): Promise<ScanReport> {
     options.signal?.throwIfAborted();
     const listing = await this.#set.listDirectory();
+    if (options.sampleSize !== undefined) return this.#sampleScan(listing, options);
     const checkpoint = options.incremental
       ? await SetCheckpoint.read(this.#sidecars.checkpoint)
       : null;
@@ -360,8 +367,7 @@ export class RotatingFileBackend implements PersistenceBackend {
       const resume = checkpoint ? await checkpoint.resumeFor(segment.path, st.dev, st.ino) : null;
       if (resume) incremental = true;
       // The writer knows where its last complete batch ends; bytes past it are in flight.
-      const endOffset =
-        segment.index === 0 && this.#writing ? this.#writing.sink.activeSize : undefined;
+      const endOffset = segment.index === 0 ? this.#inProcessWriter()?.sink.activeSize : undefined;
       let result: Awaited<ReturnType<typeof scanFile>>;
       try {
         result = await scanFile(segment.path, {
@@ -389,6 +395,21 @@ export class RotatingFileBackend implements PersistenceBackend {
         records: (resume?.records ?? 0) + result.records,
       });
     }
+    anomalies.push(...this.#fileAnomalies(listing));
+    if (lineAnomalies === 0) await writeSetCheckpoint(this.#sidecars.checkpoint, clean);
+    return {
+      location: this.path,
+      anomalies,
+      records_scanned: records,
+      bytes_scanned: bytes,
+      incremental,
+      sampled: false,
+    };
+  }
+
+  /** ORPHANED_ROTATED_FILE and UNEXPECTED_FILE anomalies of a directory listing. */
+  #fileAnomalies(listing: DirectoryListing): Anomaly[] {
+    const anomalies: Anomaly[] = [];
     for (const orphan of listing.orphans) {
       anomalies.push({
         type: "ORPHANED_ROTATED_FILE",
@@ -405,15 +426,40 @@ export class RotatingFileBackend implements PersistenceBackend {
           : "file in the store's name space (PATH.*) that is not a segment or sidecar; quarantine moves it aside, repair leaves it",
       });
     }
-    if (lineAnomalies === 0) await writeSetCheckpoint(this.#sidecars.checkpoint, clean);
-    return {
+    return anomalies;
+  }
+
+  /** A quick look: the newest `sampleSize` lines, read backwards across the newest segments. */
+  async #sampleScan(listing: DirectoryListing, options: ScanOptions): Promise<ScanReport> {
+    const report: ScanReport = {
       location: this.path,
-      anomalies,
-      records_scanned: records,
-      bytes_scanned: bytes,
-      incremental,
-      sampled: false,
+      anomalies: [],
+      records_scanned: 0,
+      bytes_scanned: 0,
+      incremental: false,
+      sampled: true,
     };
+    let remaining = Math.max(0, Math.floor(options.sampleSize ?? 0));
+    const newestFirst: Anomaly[][] = [];
+    for (const segment of [...listing.segments].reverse()) {
+      if (remaining <= 0) break;
+      const endOffset = segment.index === 0 ? this.#inProcessWriter()?.sink.activeSize : undefined;
+      let result: Awaited<ReturnType<typeof scanFileTail>>;
+      try {
+        result = await scanFileTail(segment.path, remaining, { endOffset, signal: options.signal });
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw error;
+      }
+      newestFirst.push(result.anomalies);
+      report.records_scanned += result.records;
+      report.bytes_scanned = (report.bytes_scanned ?? 0) + result.bytesScanned;
+      // Blank lines are not counted by either figure, so a sample may reach a little further.
+      remaining -= result.records + result.anomalyCount;
+    }
+    // Oldest first, like a full scan, then the directory's anomalies.
+    report.anomalies = [...newestFirst.reverse().flat(), ...this.#fileAnomalies(listing)];
+    return report;
   }
 
   /**
@@ -447,7 +493,7 @@ export class RotatingFileBackend implements PersistenceBackend {
             .filter((a) => a.type !== "ORPHANED_ROTATED_FILE" && a.type !== "UNEXPECTED_FILE")
             .map((a) => a.path),
         );
-        for (const { index, path } of (await this.#set.listDirectory()).segments) {
+        for (const { path } of (await this.#set.listDirectory()).segments) {
           if (!damaged.has(path)) continue;
           const result = await repairFile(path, {
             quarantineDir,
@@ -456,7 +502,6 @@ export class RotatingFileBackend implements PersistenceBackend {
           });
           if (result.changed) {
             report.repaired_files.push(path);
-            if (index === 0) await this.#writing?.sink.reopen();
           }
           if (result.quarantinedTo) report.quarantined_files.push(result.quarantinedTo);
           report.dropped_damaged += result.droppedDamaged;
@@ -545,7 +590,6 @@ export class RotatingFileBackend implements PersistenceBackend {
         onProgress: progress.forFile(),
       });
       progress.fileDone(segment.size);
-      if (result.changed && segment.index === 0) await this.#writing?.sink.reopen();
       report.removed_records += result.droppedByRetention;
       afterBytes += result.bytesAfter;
     }
@@ -575,7 +619,10 @@ export class RotatingFileBackend implements PersistenceBackend {
     this.#closing = (async () => {
       const writing = this.#writing;
       try {
-        if (writing) await writing.writer.close();
+        if (writing) {
+          if (writersInProcess.get(this.path) === writing) writersInProcess.delete(this.path);
+          await writing.writer.close();
+        }
       } finally {
         await this.#durable.close();
         if (writing) await writing.lock.release();
@@ -604,9 +651,28 @@ export class RotatingFileBackend implements PersistenceBackend {
     return (type === "segment" || type === "orphan") && isTempFileOf(of, path);
   }
 
-  /** Runs maintenance with the writer paused (writing instance) or under the writer lock. */
+  /** The writer of this store in this process: this instance's, or another instance's. */
+  #inProcessWriter(): Writing | undefined {
+    return this.#writing ?? writersInProcess.get(this.path);
+  }
+
+  /**
+   * Runs maintenance with the writer paused when this process writes the store (this instance
+   * or another one), else under the writer lock.
+   */
   async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#writing) return this.#writing.writer.runExclusive(fn);
+    const writing = this.#inProcessWriter();
+    if (writing) {
+      return writing.writer.runExclusive(async () => {
+        try {
+          return await fn();
+        } finally {
+          // A rewrite may have replaced the active segment. If reopening fails, the writer still
+          // reopens by path before its next write (AppendFile's link check).
+          await writing.sink.reopen().catch(() => {});
+        }
+      });
+    }
     const run = this.#maintenance
       .catch(() => {})
       .then(async () => {

@@ -4,6 +4,7 @@
 //            resolved id on stdout. arg = first id.
 //   compact: compacts once with retention { maxRecords: arg }, then prints "done".
 //   recover: repairs once, then prints "done".
+//   hold:    opens the store for writing, writes event 0 and waits.
 import { openRotatingStore } from "../dist/index.js";
 
 const [mode, path, maxBytesArg, maxFilesArg, arg] = process.argv.slice(2);
@@ -28,6 +29,17 @@ if (mode === "write") {
     }
   };
   await Promise.all(Array.from({ length: 16 }, writeOne));
+} else if (mode === "hold") {
+  const store = await openRotatingStore({ path, maxBytes, maxFiles });
+  await store.recordEvent({
+    system_id: "crash",
+    actor_address: "crash:0",
+    event_type: "ActorStarted",
+    payload: { id: 0 },
+    timestamp: 1_700_000_000,
+  });
+  process.stdout.write("ready\n");
+  setInterval(() => {}, 60_000);
 } else if (mode === "compact") {
   const store = await openRotatingStore({
     path,

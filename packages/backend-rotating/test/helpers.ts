@@ -29,7 +29,9 @@ export async function filesOf(dir: string, prefix: string): Promise<Map<string, 
   const out = new Map<string, number>();
   for (const name of await readdir(dir)) {
     if (!name.startsWith(prefix)) continue;
-    out.set(name, (await stat(join(dir, name))).size);
+    // A file may be renamed or removed (rotation, a sidecar's lock) between readdir and stat.
+    const st = await stat(join(dir, name)).catch(() => null);
+    if (st) out.set(name, st.size);
   }
   return out;
 }

@@ -286,12 +286,13 @@ describe("directory hygiene", () => {
     await store.close();
   });
 
-  it("quarantine without a directory is a configuration error before anything is touched", async () => {
+  it("quarantine without a directory is a validation error before anything is touched", async () => {
     const path = join(dir, "app.log");
     await writeFile(path, "garbage\n");
     const store = await openRotatingStore({ path, maxBytes: 300, maxFiles: 3 });
     await expect(store.recover({ mode: "quarantine" })).rejects.toMatchObject({
-      code: "PAPYRA_CONFIGURATION",
+      code: "PAPYRA_VALIDATION",
+      message: expect.stringMatching(/quarantineDir/),
     });
     expect(await readFile(path, "utf8")).toBe("garbage\n");
     await store.close();

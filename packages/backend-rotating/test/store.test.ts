@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { encodeRecord, lineBytes, parseBackendOptions, runStartupCheck } from "@papyra/core";
 import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
@@ -32,7 +33,7 @@ describe("opening", () => {
     });
   });
 
-  it("a second writer is refused with an error naming the holder; read-only openers need no lock", async () => {
+  it("a second writer in this process is refused with an error naming the holder; readers need no lock", async () => {
     const path = join(dir, "a.log");
     const writer = await openRotatingStore({ path });
     await expect(openRotatingStore({ path })).rejects.toMatchObject({
@@ -45,16 +46,48 @@ describe("opening", () => {
     await expect(reader.recordEvent(event(2))).rejects.toMatchObject({
       code: "PAPYRA_UNAVAILABLE",
     });
-    // Maintenance from another opener needs the lock the writer holds.
-    await expect(reader.compact()).rejects.toMatchObject({ code: "PAPYRA_LOCKED" });
-    await expect(reader.recover({ mode: "repair" })).rejects.toMatchObject({
-      code: "PAPYRA_LOCKED",
-    });
     await writer.close();
-    expect((await reader.compact()).before_records).toBe(1);
     await reader.close();
     const again = await openRotatingStore({ path });
     await again.close();
+  });
+
+  it("a writer in another process locks out writers and maintenance; once it is killed, a restart takes over", async () => {
+    const path = join(dir, "a.log");
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "crash-child.mjs"), "hold", path, "1000", "5"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          out += chunk;
+          if (out.includes("ready\n")) resolve();
+        });
+        child.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
+      });
+      await expect(openRotatingStore({ path })).rejects.toMatchObject({
+        code: "PAPYRA_LOCKED",
+        holder: { pid: child.pid },
+      });
+      const reader = await openRotatingStore({ path, readOnly: true });
+      expect(idsOf(await reader.listEvents())).toEqual([0]);
+      await expect(reader.compact()).rejects.toMatchObject({ code: "PAPYRA_LOCKED" });
+      await expect(reader.recover({ mode: "repair" })).rejects.toMatchObject({
+        code: "PAPYRA_LOCKED",
+      });
+      await reader.close();
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    }
+    const restarted = await openRotatingStore({ path });
+    await restarted.recordEvent(event(1));
+    expect(idsOf(await restarted.listEvents())).toEqual([0, 1]);
+    await restarted.close();
   });
 });
 
@@ -265,6 +298,49 @@ describe("maintenance inside the writing process", () => {
     }
     expect(writer.metrics.snapshot().compaction_errors).toBe(1);
     await writer.close();
+  });
+
+  it("maintenance from another instance in the writing process pauses that writer instead of failing on the lock", async () => {
+    const path = join(dir, "a.log");
+    const writer = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50 });
+    for (let i = 0; i < 20; i++) await writer.recordEvent(event(i, 30));
+    const admin = await openRotatingStore({
+      path,
+      maxBytes: 400,
+      maxFiles: 50,
+      readOnly: true,
+      retention: { maxRecords: 5 },
+    });
+    const racing = [20, 21].map((id) => writer.recordEvent(event(id, 30)));
+    const report = await admin.compact();
+    await Promise.all(racing);
+    expect(report.removed_records).toBeGreaterThanOrEqual(15);
+    await writer.recordEvent(event(22, 30));
+    expect(idsOf(await admin.listEvents())).toEqual([18, 19, 20, 21, 22]);
+    expect((await admin.recover({ mode: "repair" })).scan_after.anomalies).toEqual([]);
+    await admin.close();
+    await writer.close();
+  });
+
+  it("a sampled scan looks only at the newest lines, across segments", async () => {
+    const path = join(dir, "a.log");
+    const store = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50 });
+    for (let i = 0; i < 30; i++) await store.recordEvent(event(i, 30));
+    await store.close();
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const indices = [...(await filesOf(dir, "a.log.")).keys()]
+      .filter((n) => /^a\.log\.\d+$/.test(n))
+      .map((n) => Number(n.slice("a.log.".length)));
+    const oldest = `${path}.${Math.max(...indices)}`;
+    await writeFile(oldest, `garbage\n${await readFile(oldest, "utf8")}`);
+    const reader = await openRotatingStore({ path, maxBytes: 400, maxFiles: 50, readOnly: true });
+    const sample = await reader.scan({ sampleSize: 5 });
+    expect(sample).toMatchObject({ sampled: true, records_scanned: 5, anomalies: [] });
+    const full = await reader.scan();
+    expect(full.sampled).toBe(false);
+    expect(full.records_scanned).toBe(30);
+    expect(full.anomalies).toMatchObject([{ type: "CORRUPTED_LINE", path: oldest, line: 1 }]);
+    await reader.close();
   });
 
   it("the startup check repairs a crashed store, then passes incrementally", async () => {
