@@ -22,15 +22,6 @@ export class UsageError extends Error {
   }
 }
 
-/** The command ran but does not apply to this backend (e.g. `compact` on a backend without it). */
-export class UnsupportedError extends Error {
-  readonly code = "PAPYRA_UNSUPPORTED";
-  constructor(message: string) {
-    super(message);
-    this.name = "UnsupportedError";
-  }
-}
-
 // Network and filesystem failures a backend did not wrap still mean "cannot open or connect".
 const UNAVAILABLE_SYSTEM_CODES = new Set([
   "ENOENT",

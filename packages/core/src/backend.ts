@@ -63,6 +63,11 @@ export interface PersistenceBackend extends AsyncDisposable {
   readStoredMetrics?(): Promise<StoredMetrics>;
   /** Zeroes the durably kept counters; running writers count from zero once they see it. */
   resetStoredMetrics?(): Promise<void>;
+  /**
+   * Warnings about the store's setup that are not damage, for `doctor` (e.g. a Redis server
+   * that keeps nothing on disk). Never throws for a reachable store.
+   */
+  diagnostics?(): Promise<string[]>;
 }
 
 /** Which optional parts a backend has. */
@@ -73,6 +78,7 @@ export interface BackendCapabilities {
   metrics: boolean;
   retention: boolean;
   storedMetrics: boolean;
+  diagnostics: boolean;
 }
 
 function hasFunction(target: unknown, key: string): boolean {
@@ -109,6 +115,7 @@ export function backendCapabilities(backend: unknown): BackendCapabilities {
     retention: typeof retention === "object" && retention !== null,
     storedMetrics:
       hasFunction(backend, "readStoredMetrics") && hasFunction(backend, "resetStoredMetrics"),
+    diagnostics: hasFunction(backend, "diagnostics"),
   };
 }
 

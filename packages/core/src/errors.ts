@@ -7,6 +7,7 @@ export const ErrorCode = {
   unavailable: "PAPYRA_UNAVAILABLE",
   configuration: "PAPYRA_CONFIGURATION",
   damaged: "PAPYRA_DAMAGED",
+  unsupported: "PAPYRA_UNSUPPORTED",
 } as const;
 
 /** One of the stable error codes in {@link ErrorCode}. */
@@ -114,5 +115,15 @@ export class PersistenceDamagedError extends PapyraError {
       `Cannot ${operation} ${location}: the store has ${anomalyCount} anomal${anomalyCount === 1 ? "y" : "ies"}. Nothing was changed. Run recovery first (papyra persistence recover --mode repair).`,
     );
     this.anomalyCount = anomalyCount;
+  }
+}
+
+/** The backend lacks an optional part the caller asked for (e.g. `compact` on a backend without it). */
+export class PersistenceUnsupportedError extends PapyraError {
+  constructor(backend: string, operation: string) {
+    super(
+      ErrorCode.unsupported,
+      `Backend "${backend}" does not support ${operation}. Use a backend that does (see papyra backends).`,
+    );
   }
 }

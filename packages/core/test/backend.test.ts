@@ -9,6 +9,7 @@ const none = {
   metrics: false,
   retention: false,
   storedMetrics: false,
+  diagnostics: false,
 };
 
 function throwingProxy(): object {
@@ -41,6 +42,7 @@ describe("backendCapabilities", () => {
       retention: {},
       readStoredMetrics: async () => ({}),
       resetStoredMetrics: async () => {},
+      diagnostics: async () => [],
     });
     expect(backendCapabilities(full)).toEqual({
       scan: true,
@@ -49,6 +51,7 @@ describe("backendCapabilities", () => {
       metrics: true,
       retention: true,
       storedMetrics: true,
+      diagnostics: true,
     });
   });
 

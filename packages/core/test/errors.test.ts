@@ -12,6 +12,7 @@ import {
   PersistenceLockedError,
   PersistenceStartupError,
   PersistenceUnavailableError,
+  PersistenceUnsupportedError,
   PersistenceValidationError,
   parseBackendOptions,
 } from "../src/index.js";
@@ -35,6 +36,11 @@ describe("error classes", () => {
       ],
       [new PersistenceDamagedError("/s", 2), "PAPYRA_DAMAGED", "PersistenceDamagedError"],
       [new PersistenceStartupError("timeout", "slow"), "PAPYRA_STARTUP", "PersistenceStartupError"],
+      [
+        new PersistenceUnsupportedError("memory", "compaction"),
+        "PAPYRA_UNSUPPORTED",
+        "PersistenceUnsupportedError",
+      ],
     ];
     for (const [error, code, name] of cases) {
       expect(error).toBeInstanceOf(PapyraError);

@@ -3,11 +3,12 @@ import {
   backendCapabilities,
   formatAddress,
   type PersistenceBackend,
+  PersistenceUnsupportedError,
   RECOVERY_MODES,
   type RecoveryMode,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, UnsupportedError, UsageError } from "../exit-codes.js";
+import { ExitCode, UsageError } from "../exit-codes.js";
 import {
   capabilityList,
   LABEL_WIDTH,
@@ -19,8 +20,8 @@ import {
 import { formatTimestamp } from "./inspect.js";
 import { printStoredMetrics, readMetrics, type StoredMetricsView } from "./metrics.js";
 
-function unsupported(backend: string, operation: string): UnsupportedError {
-  return new UnsupportedError(`Backend "${backend}" does not support ${operation}.`);
+function unsupported(backend: string, operation: string): PersistenceUnsupportedError {
+  return new PersistenceUnsupportedError(backend, operation);
 }
 
 /** `persistence scan`: a full scan; exit 2 when anything is found. */
