@@ -177,6 +177,40 @@ describe("write failures", () => {
   });
 });
 
+describe("durability", () => {
+  it('"fsync" makes one fdatasync per write, and concurrent records share writes, also across rotations', async () => {
+    let writes = 0;
+    let syncs = 0;
+    const fs: AppendFs = {
+      ...nodeAppendFs,
+      write: (...args) => {
+        writes += 1;
+        return nodeAppendFs.write(...args);
+      },
+      fdatasync: (fd) => {
+        syncs += 1;
+        return nodeAppendFs.fdatasync(fd);
+      },
+    };
+    const path = join(dir, "a.log");
+    const store = await RotatingFileBackend.open(
+      { path, maxBytes: 4000, maxFiles: 100, durability: "fsync" },
+      { appendFs: fs },
+    );
+    await Promise.all([...Array(200).keys()].map((i) => store.recordEvent(event(i, 20))));
+    expect(idsOf(await store.listEvents())).toEqual([...Array(200).keys()]);
+    const segments = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
+      /^a\.log(\.\d+)?$/.test(n),
+    );
+    expect(segments.length).toBeGreaterThan(5);
+    // Group commit: far fewer writes than records. One write per chunk (a batch splits at each
+    // rotation), each followed by its fdatasync, plus one fdatasync of each segment rotated away.
+    expect(writes).toBeLessThan(200 / 4);
+    expect(syncs).toBe(writes + segments.length - 1);
+    await store.close();
+  });
+});
+
 describe("permission errors", () => {
   it("EACCES opening the new segment after a rotation rejects those records; writing resumes once fixed", async () => {
     let denied = false;
