@@ -23,7 +23,7 @@ export interface RotatingSinkOptions {
  * the write that would take it past `maxBytes`, splitting a batch across the boundary.
  *
  * Rotation: fsync and close the active segment, rename `.N-2` → `.N-1` (replacing, so
- * deleting, the oldest) … `.1` → `.2`, `path` → `.1`, fsync the directory, open a new `path`.
+ * deleting, the oldest) … `.1` → `.2`, `path` → `.1`, open a new `path`, fsync the directory.
  * A line larger than `maxBytes` is never split: it gets a segment of its own.
  * Renames go from the oldest end, so a crash between two of them leaves a gap in the
  * numbering but every segment in order, with nothing lost or duplicated; readers skip gaps and
@@ -48,9 +48,12 @@ export class RotatingSink implements BatchSink {
    * left by a crash, so the next record is never glued to it. Rejects with the raw fs error.
    */
   static async open(set: SegmentSet, options: RotatingSinkOptions): Promise<RotatingSink> {
+    const existed = (await stat(set.path).catch(() => null)) !== null;
     const file = await AppendFile.open(set.path, { fs: options.fs });
     try {
       await sealTornTail(file);
+      // A new file's directory entry must be on disk before records in it are called durable.
+      if (!existed) await fsyncDirectory(set.directory);
     } catch (error) {
       await file.close().catch(() => {});
       throw error;
@@ -110,13 +113,14 @@ export class RotatingSink implements BatchSink {
         await renameIfPresent(segment.path, this.#set.segmentPath(segment.index + 1));
       }
       await this.#enforceBudget();
-      await fsyncDirectory(this.#set.directory);
-      this.#rotations += 1;
     } finally {
       // Whatever happened, write on into whatever file is now at `path`.
       this.#file = await AppendFile.open(this.#set.path, { fs: this.#fs }).catch(() => null);
     }
     if (!this.#file) await this.#activeFile();
+    // One directory fsync makes the renames, deletions and the new file durable together.
+    await fsyncDirectory(this.#set.directory);
+    this.#rotations += 1;
   }
 
   /**
