@@ -1,7 +1,7 @@
 import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { sidecarPaths } from "@papyra/ndjson";
+import { isTempFileOf, sidecarPaths, TEMP_MARKER } from "@papyra/ndjson";
 
 /**
  * The naming of a rotation set: `path` is the active segment (index 0), `path.1` the newest
@@ -101,4 +101,13 @@ export interface DirectoryListing {
   orphans: SegmentFile[];
   /** Other files in the set's name space: temp files and leftovers. */
   unexpected: string[];
+}
+
+/** True for a temp file of an atomic rewrite (compaction, repair) of a segment or orphan of `set`. */
+export function isSegmentTempFile(set: SegmentSet, path: string): boolean {
+  const marker = path.lastIndexOf(TEMP_MARKER);
+  if (marker === -1) return false;
+  const of = path.slice(0, marker);
+  const type = set.classify(basename(of)).type;
+  return (type === "segment" || type === "orphan") && isTempFileOf(of, path);
 }

@@ -1,29 +1,23 @@
 import { stat, unlink } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import {
   type ActorEvent,
-  type Anomaly,
   type AuditSnapshot,
   type CompactionReport,
   type CompactOptions,
   type DeadLetter,
   encodeRecord,
-  hasRetentionRules,
   type ListQuery,
   normalizeListQuery,
-  PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
-  PersistenceDamagedError,
   PersistenceMetrics,
   PersistenceUnavailableError,
   PersistenceValidationError,
-  type Progress,
   type RecordByKind,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
-  RetentionPlanner,
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
@@ -36,29 +30,26 @@ import {
   DEFAULT_MAX_LINE_BYTES,
   DurableMetrics,
   GroupCommitWriter,
-  isTempFileOf,
   listFromTail,
   quarantineCopy,
   readMetricsFile,
   repairFile,
   resetMetricsFile,
-  rewriteKeeping,
   type SidecarPaths,
-  scanFile,
-  scanFileTail,
   sidecarPaths,
-  TEMP_MARKER,
   WriterClosedError,
   type WriterLock,
 } from "@papyra/ndjson";
+import { compactSet } from "./compact-set.js";
+import { asStoreError, isMissing } from "./errors.js";
 import {
   type ResolvedRotatingOptions,
   type RotatingStoreOptions,
   resolveOptions,
 } from "./options.js";
 import { RotatingSink } from "./rotating-sink.js";
-import { type DirectoryListing, type SegmentFile, SegmentSet } from "./segments.js";
-import { type CleanSegment, SetCheckpoint, writeSetCheckpoint } from "./set-checkpoint.js";
+import { type SetScanContext, scanSet } from "./scan-set.js";
+import { isSegmentTempFile, SegmentSet } from "./segments.js";
 
 /** Test hooks: inject the fd-level calls of the append path (fault injection). */
 export interface RotatingStoreInternals {
@@ -73,9 +64,6 @@ interface Writing {
 
 /** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
 const writersInProcess = new Map<string, Writing>();
-
-/** A scan report lists at most this many line anomalies (a scan never holds more). */
-const MAX_REPORTED_ANOMALIES = 10_000;
 
 /** A listing is retried when a rotation moved files under it, at most this many times. */
 const MAX_LIST_ATTEMPTS = 5;
@@ -94,43 +82,6 @@ async function ensureDirectory(path: string): Promise<void> {
       `Cannot open rotating store ${path}: it is not a regular file.`,
     );
   }
-}
-
-/**
- * Papyra errors and abort reasons pass through; anything else (an fs error such as EACCES or
- * EIO) becomes a PersistenceUnavailableError naming the operation, with the cause kept.
- */
-function asStoreError(error: unknown, operation: string, signal: AbortSignal | undefined): unknown {
-  if (error instanceof PapyraError) return error;
-  if (signal?.aborted && error === signal.reason) return error;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return new PersistenceUnavailableError(
-    `Cannot ${operation}: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ""}`,
-    { cause: error },
-  );
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
-}
-
-/** Reports progress over several files as one run. */
-function progressAcross(
-  total: number,
-  onProgress: ((p: Progress) => void) | undefined,
-  phase: Progress["phase"],
-) {
-  let before = 0;
-  return {
-    forFile(): ((p: Progress) => void) | undefined {
-      if (!onProgress) return undefined;
-      const base = before;
-      return (p) => onProgress({ phase, done: base + p.done, total, unit: "bytes" });
-    },
-    fileDone(bytes: number): void {
-      before += bytes;
-    },
-  };
 }
 
 /**
@@ -333,7 +284,7 @@ export class RotatingFileBackend implements PersistenceBackend {
     this.metrics.increment("scan_operations");
     let report: ScanReport;
     try {
-      report = await this.#scan(options);
+      report = await scanSet(this.#scanContext(), options);
     } catch (error) {
       this.metrics.increment("read_errors");
       throw asStoreError(error, `scan ${this.path}`, options.signal);
@@ -342,124 +293,12 @@ export class RotatingFileBackend implements PersistenceBackend {
     return report;
   }
 
-  async #scan(options: ScanOptions): Promise<ScanReport> {
-    options.signal?.throwIfAborted();
-    const listing = await this.#set.listDirectory();
-    if (options.sampleSize !== undefined) return this.#sampleScan(listing, options);
-    const checkpoint = options.incremental
-      ? await SetCheckpoint.read(this.#sidecars.checkpoint)
-      : null;
-    const anomalies: Anomaly[] = [];
-    const clean: CleanSegment[] = [];
-    let lineAnomalies = 0;
-    let records = 0;
-    let bytes = 0;
-    let incremental = false;
-    const sizes = await Promise.all(listing.segments.map((s) => stat(s.path).catch(() => null)));
-    const progress = progressAcross(
-      sizes.reduce((sum, st) => sum + (st?.size ?? 0), 0),
-      options.onProgress,
-      "scan",
-    );
-    for (const [i, segment] of listing.segments.entries()) {
-      const st = sizes[i];
-      if (!st) continue; // moved by a rotation since the listing
-      const resume = checkpoint ? await checkpoint.resumeFor(segment.path, st.dev, st.ino) : null;
-      if (resume) incremental = true;
-      // The writer knows where its last complete batch ends; bytes past it are in flight.
-      const endOffset = segment.index === 0 ? this.#inProcessWriter()?.sink.activeSize : undefined;
-      let result: Awaited<ReturnType<typeof scanFile>>;
-      try {
-        result = await scanFile(segment.path, {
-          startOffset: resume?.offset,
-          startLine: resume?.nextLine,
-          endOffset,
-          // Keep the report's memory bounded over many damaged segments (all are counted).
-          maxAnomalies: Math.max(0, MAX_REPORTED_ANOMALIES - anomalies.length),
-          signal: options.signal,
-          onProgress: progress.forFile(),
-        });
-      } catch (error) {
-        if (isMissing(error)) continue;
-        throw error;
-      }
-      progress.fileDone(st.size);
-      anomalies.push(...result.anomalies);
-      lineAnomalies += result.anomalyCount;
-      records += (resume?.records ?? 0) + result.records;
-      bytes += result.bytesScanned;
-      clean.push({
-        path: segment.path,
-        endOffset: result.endOffset,
-        nextLine: result.nextLine,
-        records: (resume?.records ?? 0) + result.records,
-      });
-    }
-    anomalies.push(...this.#fileAnomalies(listing));
-    if (lineAnomalies === 0) await writeSetCheckpoint(this.#sidecars.checkpoint, clean);
+  #scanContext(): SetScanContext {
     return {
-      location: this.path,
-      anomalies,
-      records_scanned: records,
-      bytes_scanned: bytes,
-      incremental,
-      sampled: false,
+      set: this.#set,
+      checkpointPath: this.#sidecars.checkpoint,
+      activeEnd: () => this.#inProcessWriter()?.sink.activeSize,
     };
-  }
-
-  /** ORPHANED_ROTATED_FILE and UNEXPECTED_FILE anomalies of a directory listing. */
-  #fileAnomalies(listing: DirectoryListing): Anomaly[] {
-    const anomalies: Anomaly[] = [];
-    for (const orphan of listing.orphans) {
-      anomalies.push({
-        type: "ORPHANED_ROTATED_FILE",
-        path: orphan.path,
-        detail: `rotated segment ${orphan.index} is beyond maxFiles (${this.maxFiles}), so reads ignore it. If the store was written with a larger maxFiles, open it with maxFiles ${orphan.index + 1} or more; otherwise recover in quarantine mode to move it aside (repair keeps it)`,
-      });
-    }
-    for (const path of listing.unexpected) {
-      anomalies.push({
-        type: "UNEXPECTED_FILE",
-        path,
-        detail: this.#isSegmentTempFile(path)
-          ? "temp file left by an interrupted compaction or recovery; repair deletes it"
-          : "file in the store's name space (PATH.*) that is not a segment or sidecar; quarantine moves it aside, repair leaves it",
-      });
-    }
-    return anomalies;
-  }
-
-  /** A quick look: the newest `sampleSize` lines, read backwards across the newest segments. */
-  async #sampleScan(listing: DirectoryListing, options: ScanOptions): Promise<ScanReport> {
-    const report: ScanReport = {
-      location: this.path,
-      anomalies: [],
-      records_scanned: 0,
-      bytes_scanned: 0,
-      incremental: false,
-      sampled: true,
-    };
-    let remaining = Math.max(0, Math.floor(options.sampleSize ?? 0));
-    const newestFirst: Anomaly[][] = [];
-    for (const segment of [...listing.segments].reverse()) {
-      if (remaining <= 0) break;
-      const endOffset = segment.index === 0 ? this.#inProcessWriter()?.sink.activeSize : undefined;
-      let result: Awaited<ReturnType<typeof scanFileTail>>;
-      try {
-        result = await scanFileTail(segment.path, remaining, { endOffset, signal: options.signal });
-      } catch (error) {
-        if (isMissing(error)) continue;
-        throw error;
-      }
-      newestFirst.push(result.anomalies);
-      report.records_scanned += result.records;
-      report.bytes_scanned = (report.bytes_scanned ?? 0) + result.bytesScanned;
-      // Blank lines are not counted by either figure, so a sample may reach a little further.
-      remaining -= result.records + result.anomalyCount;
-    }
-    // Oldest first, like a full scan, then the directory's anomalies.
-    report.anomalies = [...newestFirst.reverse().flat(), ...this.#fileAnomalies(listing)];
-    return report;
   }
 
   /**
@@ -513,7 +352,7 @@ export class RotatingFileBackend implements PersistenceBackend {
         const stray = scanBefore.anomalies
           .filter((a) => a.type === "ORPHANED_ROTATED_FILE" || a.type === "UNEXPECTED_FILE")
           .map((a) => a.path)
-          .filter((path) => quarantineDir !== undefined || this.#isSegmentTempFile(path));
+          .filter((path) => quarantineDir !== undefined || isSegmentTempFile(this.#set, path));
         for (const path of stray) {
           try {
             if (quarantineDir !== undefined) {
@@ -546,57 +385,11 @@ export class RotatingFileBackend implements PersistenceBackend {
     if (this.#closed) throw new PersistenceClosedError("compact");
     this.metrics.increment("compactions_triggered");
     try {
-      return await this.#exclusive(() => this.#compact(options));
+      return await this.#exclusive(() => compactSet(this.#set, this.retention, options));
     } catch (error) {
       this.metrics.increment("compaction_errors");
       throw asStoreError(error, `compact ${this.path}`, options.signal);
     }
-  }
-
-  async #compact(options: CompactOptions): Promise<CompactionReport> {
-    const segments: (SegmentFile & { size: number })[] = [];
-    for (const segment of (await this.#set.listDirectory()).segments) {
-      const st = await stat(segment.path).catch(() => null);
-      if (st) segments.push({ ...segment, size: st.size });
-    }
-    const beforeBytes = segments.reduce((sum, s) => sum + s.size, 0);
-    const planner = new RetentionPlanner(this.retention);
-    let beforeRecords = 0;
-    let damage = 0;
-    for (const segment of segments) {
-      const scan = await scanFile(segment.path, {
-        signal: options.signal,
-        onRecord: (info) => planner.observe(info),
-      });
-      beforeRecords += scan.records;
-      damage += scan.anomalyCount;
-    }
-    if (damage > 0) throw new PersistenceDamagedError(this.path, damage);
-    const report: CompactionReport = {
-      before_records: beforeRecords,
-      after_records: beforeRecords,
-      removed_records: 0,
-      before_bytes: beforeBytes,
-      after_bytes: beforeBytes,
-      reclaimed_bytes: 0,
-    };
-    if (!hasRetentionRules(this.retention)) return report;
-    const progress = progressAcross(beforeBytes, options.onProgress, "compact");
-    let afterBytes = 0;
-    for (const segment of segments) {
-      const result = await rewriteKeeping(segment.path, {
-        keep: (info) => planner.keep(info),
-        signal: options.signal,
-        onProgress: progress.forFile(),
-      });
-      progress.fileDone(segment.size);
-      report.removed_records += result.droppedByRetention;
-      afterBytes += result.bytesAfter;
-    }
-    report.after_records = beforeRecords - report.removed_records;
-    report.after_bytes = afterBytes;
-    report.reclaimed_bytes = beforeBytes - afterBytes;
-    return report;
   }
 
   /** Cumulative counters of every process since the last reset, this instance's pending counts included. */
@@ -638,17 +431,8 @@ export class RotatingFileBackend implements PersistenceBackend {
   /** Deletes temp files of interrupted rewrites of any segment. Only under the writer lock. */
   async #removeSegmentTempFiles(): Promise<void> {
     for (const path of (await this.#set.listDirectory()).unexpected) {
-      if (this.#isSegmentTempFile(path)) await unlink(path).catch(() => {});
+      if (isSegmentTempFile(this.#set, path)) await unlink(path).catch(() => {});
     }
-  }
-
-  /** True for a temp file of an atomic rewrite of one of the set's segments (or orphans). */
-  #isSegmentTempFile(path: string): boolean {
-    const marker = path.lastIndexOf(TEMP_MARKER);
-    if (marker === -1) return false;
-    const of = path.slice(0, marker);
-    const type = this.#set.classify(basename(of)).type;
-    return (type === "segment" || type === "orphan") && isTempFileOf(of, path);
   }
 
   /** The writer of this store in this process: this instance's, or another instance's. */
