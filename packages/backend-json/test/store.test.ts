@@ -3,9 +3,9 @@ import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   encodeRecord,
-  PersistenceConfigurationError,
   PersistenceDamagedError,
   PersistenceUnavailableError,
+  PersistenceValidationError,
 } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
@@ -99,7 +99,7 @@ describe("JSON store behaviour", () => {
     await writeFile(path, damaged);
     await using store = await openJsonStore({ path, readOnly: true });
     await expect(store.recover({ mode: "quarantine" })).rejects.toBeInstanceOf(
-      PersistenceConfigurationError,
+      PersistenceValidationError,
     );
     expect(await readFile(path, "utf8")).toBe(damaged);
     const quarantineDir = join(dir, "quarantine");
