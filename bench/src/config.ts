@@ -83,7 +83,7 @@ export function readConfig(argv: string[]): BenchConfig {
     tailSizes: quick ? [10 * MB, 50 * MB] : [10 * MB, 100 * MB, 1024 * MB],
     bulkSize: quick ? 50 * MB : 1024 * MB,
     bulkReps: quick ? 2 : 3,
-    bulkBudgetMs: quick ? 60_000 : 6 * 60_000,
+    bulkBudgetMs: quick ? 60_000 : 7 * 60_000,
     redisEntries: quick ? 100_000 : 1_000_000,
     tailCalls: quick ? 100 : 300,
     cliRuns: quick ? 5 : 10,
