@@ -22,7 +22,8 @@ export interface ScanCheckpoint {
   hash: string;
 }
 
-const checkpointSchema = z.object({
+/** zod schema of a {@link ScanCheckpoint}, for validating checkpoints read back from disk. */
+export const scanCheckpointSchema = z.object({
   offset: z.number().int().nonnegative(),
   nextLine: z.number().int().positive(),
   records: z.number().int().nonnegative(),
@@ -77,7 +78,7 @@ export async function writeCheckpoint(
 
 /** Reads a checkpoint sidecar; null when missing or not a valid checkpoint. */
 export async function readCheckpoint(checkpointPath: string): Promise<ScanCheckpoint | null> {
-  const parsed = checkpointSchema.safeParse(await readJsonFile(checkpointPath));
+  const parsed = scanCheckpointSchema.safeParse(await readJsonFile(checkpointPath));
   return parsed.success ? parsed.data : null;
 }
 

@@ -3,6 +3,7 @@ import { basename, join, resolve } from "node:path";
 import {
   type Anomaly,
   type DecodedLine,
+  hasRetentionRules,
   PersistenceDamagedError,
   PersistenceValidationError,
   type Progress,
@@ -377,7 +378,8 @@ export interface FileCompactionResult {
 /**
  * Compacts one file on its own: pass one scans it (refusing any damage with
  * PersistenceDamagedError, changing nothing) and plans retention; pass two rewrites it without
- * what the policy excludes. Memory is bounded. For a store made of several files, run
+ * what the policy excludes (skipped when the policy has no rules, so the file is read once).
+ * Memory is bounded. For a store made of several files, run
  * {@link scanFile} with `onRecord: planner.observe` over all of them, then {@link rewriteKeeping}.
  */
 export async function compactFile(
@@ -397,6 +399,15 @@ export async function compactFile(
     onRecord: (info) => planner.observe(info),
   });
   if (scan.anomalyCount > 0) throw new PersistenceDamagedError(path, scan.anomalyCount);
+  if (!hasRetentionRules(policy)) {
+    return {
+      beforeRecords: scan.records,
+      afterRecords: scan.records,
+      removedRecords: 0,
+      beforeBytes: scan.bytesScanned,
+      afterBytes: scan.bytesScanned,
+    };
+  }
   const rewrite = await rewriteKeeping(path, {
     keep: (info) => planner.keep(info),
     maxLineBytes: options.maxLineBytes,

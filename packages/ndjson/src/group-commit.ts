@@ -51,6 +51,11 @@ export class FileSink implements BatchSink {
     return this.#file.path;
   }
 
+  /** Where this writer's last complete batch ends (the file's size as the writer knows it). */
+  get activeSize(): number {
+    return this.#file.size;
+  }
+
   /** The open file (its size is the store's size as this writer knows it). */
   get file(): AppendFile {
     return this.#file;
