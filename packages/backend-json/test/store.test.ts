@@ -94,6 +94,29 @@ describe("JSON store behaviour", () => {
     expect(await readFile(path, "utf8")).toBe(`${line(1)}\n\n   \n${unknown}\n${line(2)}\n`);
   });
 
+  it("refuses a record longer than reads accept (17 MiB payload), writing nothing; the store stays readable and clean", async () => {
+    await using store = await openJsonStore({ path });
+    await store.recordEvent(event(1));
+    const huge = { ...event(2), payload: { pad: "z".repeat(17 * 1024 * 1024) } };
+    const error = await store.recordEvent(huge).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PersistenceValidationError);
+    expect((error as Error).message).toMatch(/largest this store can read back is 16777216 bytes/);
+    expect(store.metrics.snapshot().write_errors).toBe(1);
+    await store.recordEvent(event(3));
+    expect(await readFile(path, "utf8")).toBe(`${line(1)}\n${line(3)}\n`);
+    expect((await store.listEvents()).map((e) => (e.payload as { id: number }).id)).toEqual([1, 3]);
+    expect((await store.scan()).anomalies).toEqual([]);
+  });
+
+  it("the write limit follows maxLineBytes", async () => {
+    await using store = await openJsonStore({ path, maxLineBytes: 200 });
+    const long = { ...event(1), payload: { pad: "z".repeat(300) } };
+    await expect(store.recordEvent(long)).rejects.toBeInstanceOf(PersistenceValidationError);
+    await store.recordEvent(event(2));
+    expect(await readFile(path, "utf8")).toBe(`${line(2)}\n`);
+    expect((await store.scan()).anomalies).toEqual([]);
+  });
+
   it("quarantine needs a directory before touching anything, then copies the damaged original there", async () => {
     const damaged = `${line(1)}\ngarbage\n${line(2)}\n`;
     await writeFile(path, damaged);
