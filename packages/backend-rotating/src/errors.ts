@@ -1,23 +1,3 @@
-import { PapyraError, PersistenceUnavailableError } from "@papyra/core";
-
-/**
- * Papyra errors and abort reasons pass through; anything else (an fs error such as EACCES or
- * EIO) becomes a PersistenceUnavailableError naming the operation, with the cause kept.
- */
-export function asStoreError(
-  error: unknown,
-  operation: string,
-  signal: AbortSignal | undefined,
-): unknown {
-  if (error instanceof PapyraError) return error;
-  if (signal?.aborted && error === signal.reason) return error;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return new PersistenceUnavailableError(
-    `Cannot ${operation}: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ""}`,
-    { cause: error },
-  );
-}
-
 /** True for ENOENT: the file is gone (e.g. moved by a rotation). */
 export function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === "ENOENT";

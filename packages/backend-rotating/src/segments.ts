@@ -1,7 +1,7 @@
 import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { isTempFileOf, sidecarPaths, TEMP_MARKER } from "@papyra/ndjson";
+import { isSidecarFile, isTempFileOf, TEMP_MARKER } from "@papyra/ndjson";
 
 /**
  * The naming of a rotation set: `path` is the active segment (index 0), `path.1` the newest
@@ -14,19 +14,12 @@ export class SegmentSet {
   readonly maxFiles: number;
   readonly directory: string;
   readonly baseName: string;
-  readonly #auxiliary: readonly string[];
 
-  /**
-   * The store's sidecars (`path.lock`, `path.metrics.json`, `path.scan.json`, see
-   * `sidecarPaths` of @papyra/ndjson) and the short-lived files they are written through
-   * (`path.metrics.json.tmp-*`, `path.lock.<token>.tmp`, ...) are auxiliary: never leftovers.
-   */
   constructor(path: string, maxFiles: number) {
     this.path = path;
     this.maxFiles = maxFiles;
     this.directory = dirname(path);
     this.baseName = basename(path);
-    this.#auxiliary = Object.values(sidecarPaths(this.baseName));
   }
 
   /** Path of segment `index` (0 = active, 1 = newest rotated). */
@@ -34,14 +27,16 @@ export class SegmentSet {
     return index === 0 ? this.path : `${this.path}.${index}`;
   }
 
-  /** Classifies one directory entry name relative to this set. */
+  /**
+   * Classifies one directory entry name relative to this set. The store's sidecars and the
+   * short-lived files they are written through (`isSidecarFile` of @papyra/ndjson) are
+   * auxiliary: never leftovers.
+   */
   classify(name: string): EntryClass {
     if (name === this.baseName) return { type: "segment", index: 0 };
     const prefix = `${this.baseName}.`;
     if (!name.startsWith(prefix)) return { type: "foreign" };
-    if (this.#auxiliary.some((aux) => name === aux || name.startsWith(`${aux}.`))) {
-      return { type: "auxiliary" };
-    }
+    if (isSidecarFile(this.baseName, name)) return { type: "auxiliary" };
     const suffix = name.slice(prefix.length);
     if (/^[1-9][0-9]{0,8}$/.test(suffix)) {
       const index = Number(suffix);

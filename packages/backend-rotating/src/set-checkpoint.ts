@@ -3,24 +3,14 @@ import {
   makeCheckpoint,
   readJsonFile,
   type ScanCheckpoint,
+  scanCheckpointSchema,
   writeJsonAtomic,
 } from "@papyra/ndjson";
 import { z } from "zod";
 
-// Local copy of the shape ndjson writes for one file (ndjson does not export its schema;
-// see NDJSON-REQUESTS.md). Validates what is read back from disk.
-const checkpointSchema = z.object({
-  offset: z.number().int().nonnegative(),
-  nextLine: z.number().int().positive(),
-  records: z.number().int().nonnegative(),
-  dev: z.number(),
-  ino: z.number(),
-  hash: z.string(),
-});
-
 const setCheckpointSchema = z.object({
   version: z.literal(1),
-  segments: z.array(checkpointSchema).max(10_000),
+  segments: z.array(scanCheckpointSchema).max(10_000),
 });
 
 /**

@@ -94,7 +94,11 @@ describe("SegmentSet", () => {
       "app.log.lock.abc.tmp",
       "app.log.metrics.json",
       "app.log.metrics.json.tmp-1-2",
+      "app.log.metrics.json.lock",
+      "app.log.lock.77-0a1b.stale.tmp",
       "app.log.scan.json",
+      "app.log.scan.json.tmp-3-4",
+      "app.log.lock.bak",
       "app.log.1.tmp-99-ab",
       "other.log",
       "app.logx",
@@ -107,7 +111,7 @@ describe("SegmentSet", () => {
     expect(listing.segments.map((s) => s.index)).toEqual([2, 1, 0]);
     expect(listing.orphans.map((s) => s.index)).toEqual([3, 10]);
     expect(listing.unexpected.sort()).toEqual(
-      ["app.log.0", "app.log.01", "app.log.tmp-123", "app.log.1.tmp-99-ab"]
+      ["app.log.0", "app.log.01", "app.log.tmp-123", "app.log.1.tmp-99-ab", "app.log.lock.bak"]
         .map((n) => join(dir, n))
         .sort(),
     );

@@ -120,16 +120,20 @@ describe("the backend definition", () => {
 });
 
 describe("write failures", () => {
-  it("refuses a record too large to be read back, counting it in write_errors", async () => {
+  it("refuses a record too large to be read back (17 MiB payload), writing nothing; the store stays readable and clean", async () => {
     const store = await openRotatingStore({ path: join(dir, "a.log"), maxBytes: 1000 });
     const huge = event(1, 17 * 1024 * 1024);
     await expect(store.recordEvent(huge)).rejects.toMatchObject({
       code: "PAPYRA_VALIDATION",
-      message: expect.stringMatching(/largest a store can read back/),
+      message: expect.stringMatching(/largest this store can read back is 16777216 bytes/),
     });
     expect(store.metrics.snapshot().write_errors).toBe(1);
+    const files = await filesOf(dir, "a.log");
+    expect(files.get("a.log")).toBe(0);
+    expect(files.has("a.log.1")).toBe(false);
     await store.recordEvent(event(2, 3000)); // larger than maxBytes is fine: a segment of its own
     expect(idsOf(await store.listEvents())).toEqual([2]);
+    expect((await store.scan()).anomalies).toEqual([]);
     await store.close();
   });
 
