@@ -26,10 +26,9 @@ import {
   type RecoveryConfig,
   type RecoveryReport,
   type RetentionPolicy,
-  recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
-  toValidationIssues,
+  validateRecoveryConfig,
 } from "@papyra/core";
 
 /** Options of {@link openDirectoryStore}. */
@@ -126,16 +125,7 @@ export class DirectoryStore implements PersistenceBackend {
   }
 
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    const parsed = recoveryConfigSchema.safeParse({
-      mode: config.mode,
-      ...(config.quarantineDir === undefined ? {} : { quarantineDir: config.quarantineDir }),
-    });
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid recovery config:",
-        toValidationIssues(parsed.error),
-      );
-    }
+    validateRecoveryConfig(config);
     this.metrics.increment("recovery_attempts");
     try {
       const before = await this.#scan(config);
