@@ -142,11 +142,7 @@ export async function scanFile(
     signal: options.signal,
   })) {
     const decoded = decodeLineBytes(raw.bytes);
-    const anomaly = lineAnomaly(path, raw, decoded);
-    if (anomaly) {
-      result.anomalyCount += 1;
-      if (result.anomalies.length < maxAnomalies) result.anomalies.push(anomaly);
-    }
+    noteAnomaly(result, lineAnomaly(path, raw, decoded), maxAnomalies);
     const info = recordInfo(raw, decoded);
     if (info) {
       result.records += 1;
@@ -158,6 +154,13 @@ export async function scanFile(
   result.bytesScanned = end - start;
   report(end, true);
   return result;
+}
+
+/** Counts an anomaly, keeping at most `max` of them in the report. */
+function noteAnomaly(result: FileScanResult, anomaly: Anomaly | null, max: number): void {
+  if (!anomaly) return;
+  result.anomalyCount += 1;
+  if (result.anomalies.length < max) result.anomalies.push(anomaly);
 }
 
 /**
@@ -190,11 +193,7 @@ export async function scanFileTail(
       signal: options.signal,
     })) {
       const decoded = decodeLineBytes(raw.bytes);
-      const anomaly = lineAnomaly(path, raw, decoded);
-      if (anomaly) {
-        result.anomalyCount += 1;
-        if (result.anomalies.length < maxAnomalies) result.anomalies.push(anomaly);
-      }
+      noteAnomaly(result, lineAnomaly(path, raw, decoded), maxAnomalies);
       if (recordInfo(raw, decoded)) result.records += 1;
       earliest = raw.offset;
       if (++seen >= sampleSize) break;
