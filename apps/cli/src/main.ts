@@ -1,22 +1,8 @@
 import { RECOVERY_MODES, STARTUP_MODES } from "@papyra/core";
 import yargs, { type Argv } from "yargs";
 import { prescan } from "./argv-prescan.js";
-import { backendsCommand } from "./commands/backends.js";
-import { demoCommand } from "./commands/demo.js";
-import {
-  inspectAuditsCommand,
-  inspectDeadLettersCommand,
-  inspectEventsCommand,
-  inspectSummaryCommand,
-} from "./commands/inspect.js";
-import { metricsCommand, metricsResetCommand } from "./commands/metrics.js";
-import {
-  compactCommand,
-  persistenceInspectCommand,
-  recoverCommand,
-  scanCommand,
-} from "./commands/persistence.js";
-import { type StartupCheckArgs, startupCheckCommand } from "./commands/startup-check.js";
+import type { RecoverArgs } from "./commands/persistence.js";
+import type { StartupCheckArgs } from "./commands/startup-check.js";
 import type { CliContext, CommandResult } from "./context.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
 import { Output, type OutputStreams } from "./output/output.js";
@@ -189,8 +175,12 @@ export async function runCli(run: CliRun): Promise<number> {
           "run",
           "Run the startup check (default mode scan_only) and report",
           (c) => startupOptions(c, "scan_only"),
-          handle("doctor run", (a) =>
-            startupCheckCommand(context, a as StartupCheckArgs & Args, true),
+          handle("doctor run", async (a) =>
+            (await import("./commands/startup-check.js")).startupCheckCommand(
+              context,
+              a as StartupCheckArgs & Args,
+              true,
+            ),
           ),
         )
         .demandCommand(1, "Choose a doctor command: run"),
@@ -201,7 +191,9 @@ export async function runCli(run: CliRun): Promise<number> {
           "scan",
           "Full scan; exit 2 if anything is found",
           {},
-          handle("persistence scan", (a) => scanCommand(context, a)),
+          handle("persistence scan", async (a) =>
+            (await import("./commands/persistence.js")).scanCommand(context, a),
+          ),
         )
         .command(
           "recover",
@@ -217,23 +209,29 @@ export async function runCli(run: CliRun): Promise<number> {
                 type: "string",
                 describe: "Where quarantine copies damaged originals",
               }),
-          handle("persistence recover", (a) =>
-            recoverCommand(context, a as Parameters<typeof recoverCommand>[1]),
+          handle("persistence recover", async (a) =>
+            (await import("./commands/persistence.js")).recoverCommand(context, a as RecoverArgs),
           ),
         )
         .command(
           "startup-check",
           "Run the startup check (default mode fail_on_anomaly)",
           (c) => startupOptions(c, "fail_on_anomaly"),
-          handle("persistence startup-check", (a) =>
-            startupCheckCommand(context, a as StartupCheckArgs & Args, false),
+          handle("persistence startup-check", async (a) =>
+            (await import("./commands/startup-check.js")).startupCheckCommand(
+              context,
+              a as StartupCheckArgs & Args,
+              false,
+            ),
           ),
         )
         .command(
           "compact",
           "Remove what retention excludes and print the report",
           {},
-          handle("persistence compact", (a) => compactCommand(context, a)),
+          handle("persistence compact", async (a) =>
+            (await import("./commands/persistence.js")).compactCommand(context, a),
+          ),
         )
         .command(
           "inspect",
@@ -243,7 +241,9 @@ export async function runCli(run: CliRun): Promise<number> {
               type: "boolean",
               describe: "Also show the durable metrics",
             }),
-          handle("persistence inspect", (a) => persistenceInspectCommand(context, a)),
+          handle("persistence inspect", async (a) =>
+            (await import("./commands/persistence.js")).persistenceInspectCommand(context, a),
+          ),
         )
         .demandCommand(
           1,
@@ -267,13 +267,17 @@ export async function runCli(run: CliRun): Promise<number> {
                 array: true,
                 describe: "Only these actors (system:actor_id or actor_id)",
               }),
-          handle("inspect events", (a) => inspectEventsCommand(context, a)),
+          handle("inspect events", async (a) =>
+            (await import("./commands/inspect.js")).inspectEventsCommand(context, a),
+          ),
         )
         .command(
           "audits",
           "List audit snapshots",
           (c) => listingOptions(c),
-          handle("inspect audits", (a) => inspectAuditsCommand(context, a)),
+          handle("inspect audits", async (a) =>
+            (await import("./commands/inspect.js")).inspectAuditsCommand(context, a),
+          ),
         )
         .command(
           "dead-letters",
@@ -290,13 +294,17 @@ export async function runCli(run: CliRun): Promise<number> {
                 array: true,
                 describe: "Only letters to these actors",
               }),
-          handle("inspect dead-letters", (a) => inspectDeadLettersCommand(context, a)),
+          handle("inspect dead-letters", async (a) =>
+            (await import("./commands/inspect.js")).inspectDeadLettersCommand(context, a),
+          ),
         )
         .command(
           "summary",
           "The latest audit",
           {},
-          handle("inspect summary", (a) => inspectSummaryCommand(context, a)),
+          handle("inspect summary", async (a) =>
+            (await import("./commands/inspect.js")).inspectSummaryCommand(context, a),
+          ),
         )
         .demandCommand(1, "Choose an inspect command: events, audits, dead-letters, summary"),
     )
@@ -306,13 +314,17 @@ export async function runCli(run: CliRun): Promise<number> {
           "persistence",
           "Counters kept by the store across processes since the last reset",
           {},
-          handle("metrics persistence", (a) => metricsCommand(context, a)),
+          handle("metrics persistence", async (a) =>
+            (await import("./commands/metrics.js")).metricsCommand(context, a),
+          ),
         )
         .command(
           "reset",
           "Zero the durable counters",
           {},
-          handle("metrics reset", (a) => metricsResetCommand(context, a)),
+          handle("metrics reset", async (a) =>
+            (await import("./commands/metrics.js")).metricsResetCommand(context, a),
+          ),
         )
         .demandCommand(1, "Choose a metrics command: persistence, reset"),
     )
@@ -320,7 +332,9 @@ export async function runCli(run: CliRun): Promise<number> {
       "backends",
       "Backend packages found, from where, with capabilities",
       {},
-      handle("backends", () => backendsCommand(context)),
+      handle("backends", async () =>
+        (await import("./commands/backends.js")).backendsCommand(context),
+      ),
     )
     .command(
       "demo",
@@ -329,7 +343,7 @@ export async function runCli(run: CliRun): Promise<number> {
         c
           .option("force", { type: "boolean", describe: "Append to an existing store file" })
           .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
-      handle("demo", (a) => demoCommand(context, a)),
+      handle("demo", async (a) => (await import("./commands/demo.js")).demoCommand(context, a)),
     )
     .demandCommand(1, "Choose a command")
     .strict()

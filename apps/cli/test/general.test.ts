@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
@@ -23,6 +23,14 @@ describe("usage", () => {
     }
     expect(help.stdout).toContain("--json-path");
     expect(inspectHelp.stdout).toContain("dead-letters");
+  });
+
+  it("--version prints the package version and exits 0 without reading the store or config", async () => {
+    const cwd = tempProject();
+    // A broken config and an unknown backend would fail any command that needs the store.
+    writeFileSync(join(cwd, "papyra.config.json"), "{ not json");
+    const run = await papyra(["--version"], { cwd, env: { PAPYRA_BACKEND: "no-such-backend" } });
+    expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 
   it("exits 64 for no command, an unknown command, an unknown flag, a missing subcommand", async () => {

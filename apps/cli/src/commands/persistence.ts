@@ -51,9 +51,15 @@ export async function scanCommand(
 }
 
 /** `persistence recover`: recovers, then scans; exit 2 when anything remains. */
+/** Arguments of `persistence recover`. */
+export type RecoverArgs = { mode: RecoveryMode; "quarantine-dir"?: string } & Record<
+  string,
+  unknown
+>;
+
 export async function recoverCommand(
   context: CliContext,
-  args: { mode: RecoveryMode; "quarantine-dir"?: string } & Record<string, unknown>,
+  args: RecoverArgs,
 ): Promise<CommandResult> {
   if (!RECOVERY_MODES.includes(args.mode)) throw new UsageError(`unknown --mode ${args.mode}`);
   const dir = args["quarantine-dir"];
