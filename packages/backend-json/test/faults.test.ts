@@ -12,22 +12,30 @@ function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: injected`), { code });
 }
 
-/** Real fs calls, counted, with a fault that can be switched on for write(2). */
+/**
+ * Real fs calls, counted, with a fault that can be switched on for write(2): both the
+ * thread-pool write (`fsync` durability) and the event-loop one (`os`), whichever is used.
+ */
 function faultyFs() {
   const state = { writes: 0, syncs: 0, fault: null as string | null, partial: false };
+  /** How many bytes of `length` the next call may write (0: fail with the fault). */
+  const allowed = (length: number): number => {
+    state.writes += 1;
+    if (!state.fault) return length;
+    if (state.partial && length > 1) {
+      // A filling disk: a short write of part of the batch, then the next call fails.
+      state.partial = false;
+      return Math.floor(length / 2);
+    }
+    throw errno(state.fault);
+  };
   const fs: AppendFs = {
     ...nodeAppendFs,
     async write(fd, buffer, offset, length) {
-      state.writes += 1;
-      if (state.fault) {
-        if (state.partial && length > 1) {
-          // A filling disk: a short write of part of the batch, then the next call fails.
-          state.partial = false;
-          return nodeAppendFs.write(fd, buffer, offset, Math.floor(length / 2));
-        }
-        throw errno(state.fault);
-      }
-      return nodeAppendFs.write(fd, buffer, offset, length);
+      return nodeAppendFs.write(fd, buffer, offset, allowed(length));
+    },
+    writeSync(fd, buffer, offset, length) {
+      return nodeAppendFs.writeSync(fd, buffer, offset, allowed(length));
     },
     async fdatasync(fd) {
       state.syncs += 1;
@@ -69,29 +77,45 @@ describe("write errors and group commit", () => {
     ["ENOSPC", /disk is full/],
     ["EACCES", /permission denied/],
   ] as const) {
-    it(`${code} rejects exactly the affected records; earlier ones stay readable; later ones succeed`, async () => {
-      const { fs, state } = faultyFs();
-      await using store = await JsonFileBackend.open({ path }, { appendFs: fs });
-      await Promise.all([1, 2, 3].map((i) => store.recordEvent(event(i))));
-      state.fault = code;
-      state.partial = code === "ENOSPC";
-      const results = await Promise.allSettled([4, 5, 6].map((i) => store.recordEvent(event(i))));
-      for (const result of results) {
-        expect(result.status).toBe("rejected");
-        const reasonError = (result as PromiseRejectedResult).reason as Error;
-        expect(reasonError).toBeInstanceOf(PersistenceUnavailableError);
-        expect(reasonError.message).toMatch(reason);
-        expect((reasonError.cause as NodeJS.ErrnoException | undefined)?.code).toBe(code);
-      }
-      expect(store.metrics.snapshot()).toMatchObject({ records_written: 3, write_errors: 3 });
-      // The half-written batch was cut back: no torn line, nothing of 4..6 stored.
-      expect((await store.scan()).anomalies).toEqual([]);
-      state.fault = null;
-      await store.recordEvent(event(7));
-      const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
-      expect(ids).toEqual([1, 2, 3, 7]);
-    });
+    it.each(["os", "fsync"] as const)(
+      `${code} (%s) rejects exactly the affected records; earlier ones stay readable; later ones succeed`,
+      async (durability) => {
+        const { fs, state } = faultyFs();
+        await using store = await JsonFileBackend.open({ path, durability }, { appendFs: fs });
+        await Promise.all([1, 2, 3].map((i) => store.recordEvent(event(i))));
+        state.fault = code;
+        state.partial = code === "ENOSPC";
+        const results = await Promise.allSettled([4, 5, 6].map((i) => store.recordEvent(event(i))));
+        for (const result of results) {
+          expect(result.status).toBe("rejected");
+          const reasonError = (result as PromiseRejectedResult).reason as Error;
+          expect(reasonError).toBeInstanceOf(PersistenceUnavailableError);
+          expect(reasonError.message).toMatch(reason);
+          expect((reasonError.cause as NodeJS.ErrnoException | undefined)?.code).toBe(code);
+        }
+        expect(store.metrics.snapshot()).toMatchObject({ records_written: 3, write_errors: 3 });
+        // The half-written batch was cut back: no torn line, nothing of 4..6 stored.
+        expect((await store.scan()).anomalies).toEqual([]);
+        state.fault = null;
+        await store.recordEvent(event(7));
+        const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
+        expect(ids).toEqual([1, 2, 3, 7]);
+      },
+    );
   }
+
+  it.each(["os", "fsync"] as const)(
+    "a store file deleted under a running writer: the next records go to a fresh file (%s)",
+    async (durability) => {
+      await using store = await openJsonStore({ path, durability });
+      await store.recordEvent(event(1));
+      await rm(path);
+      await Promise.all([2, 3].map((i) => store.recordEvent(event(i))));
+      const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
+      expect(ids).toEqual([2, 3]);
+      expect((await readFile(path, "utf8")).split("\n").filter(Boolean)).toHaveLength(2);
+    },
+  );
 
   it("a removed directory rejects writes with PersistenceUnavailableError", async () => {
     const sub = join(dir, "sub");

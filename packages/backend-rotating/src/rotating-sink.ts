@@ -4,7 +4,9 @@ import {
   type AppendFs,
   type BatchSink,
   BatchWriteError,
+  batchBytes,
   fsyncDirectory,
+  type LineBatch,
   sealTornTail,
 } from "@papyra/ndjson";
 import { planBatch } from "./rotation-plan.js";
@@ -75,20 +77,16 @@ export class RotatingSink implements BatchSink {
     return this.#rotations;
   }
 
-  async writeBatch(lines: readonly Buffer[], sync: boolean): Promise<void> {
+  async writeBatch(batch: LineBatch, sync: boolean): Promise<void> {
     let committed = 0;
     try {
       const file = await this.#activeFile();
-      const chunks = planBatch(
-        lines.map((line) => line.length),
-        file.size,
-        this.#maxBytes,
-      );
+      const chunks = planBatch(batch.sizes, file.size, this.#maxBytes);
       for (const chunk of chunks) {
         if (chunk.rotateFirst) await this.rotate();
         const active = await this.#activeFile();
-        const part = lines.slice(chunk.start, chunk.end);
-        await active.write(part.length === 1 ? (part[0] as Buffer) : Buffer.concat(part));
+        // `os`: written on the event loop (see AppendFile.write); `fsync`: on the thread pool.
+        await active.write(batchBytes(batch, chunk.start, chunk.end), !sync);
         if (sync) await active.sync();
         committed = chunk.end;
       }

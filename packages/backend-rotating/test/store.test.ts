@@ -137,48 +137,58 @@ describe("write failures", () => {
     await store.close();
   });
 
-  it("ENOSPC after a rotation rejects only the records not stored; earlier ones stay readable", async () => {
-    let writes = 0;
-    let failFrom = Number.POSITIVE_INFINITY;
-    const fs: AppendFs = {
-      ...nodeAppendFs,
-      write: (fd, buffer, offset, length) => {
-        writes += 1;
-        return writes >= failFrom
-          ? Promise.reject(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }))
-          : nodeAppendFs.write(fd, buffer, offset, length);
-      },
-    };
-    const path = join(dir, "a.log");
-    const size = lineBytes(encodeRecord("event", event(1, 40)));
-    const store = await RotatingFileBackend.open(
-      { path, maxBytes: 2 * size + 10, maxFiles: 10 },
-      { appendFs: fs },
-    );
-    await store.recordEvent(event(1, 40));
-    await store.recordEvent(event(2, 40));
-    // One batch of four: rotate, write 3 and 4, rotate, write 5 and 6 -- which fails.
-    failFrom = writes + 2;
-    const results = await Promise.allSettled(
-      [3, 4, 5, 6].map((id) => store.recordEvent(event(id, 40))),
-    );
-    expect(results.map((r) => r.status)).toEqual([
-      "fulfilled",
-      "fulfilled",
-      "rejected",
-      "rejected",
-    ]);
-    const reason = (results[2] as PromiseRejectedResult).reason as Error & { code: string };
-    expect(reason.code).toBe("PAPYRA_UNAVAILABLE");
-    expect(reason.message).toMatch(/disk is full/);
-    expect(store.metrics.snapshot()).toMatchObject({ records_written: 4, write_errors: 2 });
-    expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4]);
-    failFrom = Number.POSITIVE_INFINITY;
-    await store.recordEvent(event(7, 40));
-    expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4, 7]);
-    expect((await store.scan()).anomalies).toEqual([]);
-    await store.close();
-  });
+  // "os" writes on the event loop (writeSync), "fsync" on the thread pool (write): both fail.
+  it.each(["os", "fsync"] as const)(
+    "ENOSPC after a rotation rejects only the records not stored; earlier ones stay readable (%s)",
+    async (durability) => {
+      let writes = 0;
+      let failFrom = Number.POSITIVE_INFINITY;
+      const enospc = () => Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+      const fs: AppendFs = {
+        ...nodeAppendFs,
+        write: (fd, buffer, offset, length) => {
+          writes += 1;
+          return writes >= failFrom
+            ? Promise.reject(enospc())
+            : nodeAppendFs.write(fd, buffer, offset, length);
+        },
+        writeSync: (fd, buffer, offset, length) => {
+          writes += 1;
+          if (writes >= failFrom) throw enospc();
+          return nodeAppendFs.writeSync(fd, buffer, offset, length);
+        },
+      };
+      const path = join(dir, "a.log");
+      const size = lineBytes(encodeRecord("event", event(1, 40)));
+      const store = await RotatingFileBackend.open(
+        { path, maxBytes: 2 * size + 10, maxFiles: 10, durability },
+        { appendFs: fs },
+      );
+      await store.recordEvent(event(1, 40));
+      await store.recordEvent(event(2, 40));
+      // One batch of four: rotate, write 3 and 4, rotate, write 5 and 6 -- which fails.
+      failFrom = writes + 2;
+      const results = await Promise.allSettled(
+        [3, 4, 5, 6].map((id) => store.recordEvent(event(id, 40))),
+      );
+      expect(results.map((r) => r.status)).toEqual([
+        "fulfilled",
+        "fulfilled",
+        "rejected",
+        "rejected",
+      ]);
+      const reason = (results[2] as PromiseRejectedResult).reason as Error & { code: string };
+      expect(reason.code).toBe("PAPYRA_UNAVAILABLE");
+      expect(reason.message).toMatch(/disk is full/);
+      expect(store.metrics.snapshot()).toMatchObject({ records_written: 4, write_errors: 2 });
+      expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4]);
+      failFrom = Number.POSITIVE_INFINITY;
+      await store.recordEvent(event(7, 40));
+      expect(idsOf(await store.listEvents())).toEqual([1, 2, 3, 4, 7]);
+      expect((await store.scan()).anomalies).toEqual([]);
+      await store.close();
+    },
+  );
 });
 
 describe("durability", () => {

@@ -3,7 +3,10 @@ import { promisify } from "node:util";
 
 /**
  * The few file-descriptor calls the append path makes. Injectable so tests can count write
- * syscalls and inject ENOSPC/EACCES; {@link nodeAppendFs} is the real thing.
+ * syscalls and inject ENOSPC/EACCES; {@link nodeAppendFs} is the real thing. The `*Sync`
+ * calls run on the event loop: `os`-durability batches are written with them (a page-cache
+ * write of one batch takes microseconds, less than a thread-pool round trip), and the link
+ * check before each batch uses `fstatSync` (an fstat of an open descriptor reads no disk).
  */
 export interface AppendFs {
   open(path: string, flags: string, mode?: number): Promise<number>;
@@ -11,8 +14,20 @@ export interface AppendFs {
   write(fd: number, buffer: Buffer, offset: number, length: number): Promise<number>;
   fdatasync(fd: number): Promise<void>;
   ftruncate(fd: number, length: number): Promise<void>;
-  fstat(fd: number): Promise<{ size: number; nlink: number; dev: number; ino: number }>;
+  fstat(fd: number): Promise<FdStat>;
   close(fd: number): Promise<void>;
+  /** One write(2) call on the event loop; may write fewer bytes than asked. */
+  writeSync(fd: number, buffer: Buffer, offset: number, length: number): number;
+  ftruncateSync(fd: number, length: number): void;
+  fstatSync(fd: number): FdStat;
+}
+
+/** What the append path needs of fstat(2). */
+export interface FdStat {
+  size: number;
+  nlink: number;
+  dev: number;
+  ino: number;
 }
 
 const openAsync = promisify(fs.open);
@@ -34,4 +49,10 @@ export const nodeAppendFs: AppendFs = {
     return { size: st.size, nlink: st.nlink, dev: st.dev, ino: st.ino };
   },
   close: (fd) => closeAsync(fd),
+  writeSync: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length, null),
+  ftruncateSync: (fd, length) => fs.ftruncateSync(fd, length),
+  fstatSync: (fd) => {
+    const st = fs.fstatSync(fd);
+    return { size: st.size, nlink: st.nlink, dev: st.dev, ino: st.ino };
+  },
 };

@@ -191,9 +191,10 @@ export abstract class FileStore implements PersistenceBackend {
       );
     }
     let line: string;
+    let size: number;
     try {
       line = encodeRecord(kind, record);
-      const size = Buffer.byteLength(line, "utf8");
+      size = Buffer.byteLength(line, "utf8");
       if (size > this.maxLineBytes) {
         // Stored, it would read back as CORRUPTED_LINE and repair would drop it.
         throw new PersistenceValidationError(`${kind} record`, [
@@ -208,7 +209,7 @@ export abstract class FileStore implements PersistenceBackend {
       throw error;
     }
     try {
-      await this.#writing.writer.append(line);
+      await this.#writing.writer.append(line, size);
     } catch (error) {
       if (error instanceof WriterClosedError) throw new PersistenceClosedError(`record ${kind}`);
       throw error;

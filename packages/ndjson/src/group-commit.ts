@@ -4,10 +4,26 @@ import { AppendFile, type AppendFileOptions } from "./append-file.js";
 /** `"os"`: resolve once written to the OS (survives a process crash); `"fsync"`: once on disk. */
 export type Durability = "os" | "fsync";
 
+/** A batch of complete lines, in call order, as the writer hands it to a {@link BatchSink}. */
+export interface LineBatch {
+  /** Each line with its trailing `\n`. */
+  readonly lines: readonly string[];
+  /** UTF-8 byte length of each line (newline included), index for index. */
+  readonly sizes: readonly number[];
+}
+
+/** The bytes of lines `start` (inclusive) to `end` (exclusive) of a batch: one string, one Buffer. */
+export function batchBytes(batch: LineBatch, start = 0, end = batch.lines.length): Buffer {
+  const text =
+    start === 0 && end === batch.lines.length
+      ? batch.lines.join("")
+      : batch.lines.slice(start, end).join("");
+  return Buffer.from(text, "utf8");
+}
+
 /**
- * Where a batch of lines goes. The writer hands each batch (complete lines, each ending with
- * `\n`, in call order) to `writeBatch` once; a sink may split it, e.g. to rotate to a new
- * segment before the write that would pass a size limit.
+ * Where a batch of lines goes. The writer hands each batch to `writeBatch` once; a sink may
+ * split it, e.g. to rotate to a new segment before the write that would pass a size limit.
  *
  * Failure: throw {@link BatchWriteError} with `committed` = how many leading lines are stored
  * (those resolve, the rest reject); any other error rejects every line of the batch.
@@ -16,7 +32,7 @@ export interface BatchSink {
   /** Names the store in error messages (a path). */
   readonly location: string;
   /** Stores `lines` in order; when `sync` is true they must be on disk before this resolves. */
-  writeBatch(lines: readonly Buffer[], sync: boolean): Promise<void>;
+  writeBatch(batch: LineBatch, sync: boolean): Promise<void>;
   /** Releases the sink (closes files). */
   close(): Promise<void>;
 }
@@ -68,8 +84,9 @@ export class FileSink implements BatchSink {
     this.#file = fresh;
   }
 
-  async writeBatch(lines: readonly Buffer[], sync: boolean): Promise<void> {
-    await this.#file.write(lines.length === 1 ? (lines[0] as Buffer) : Buffer.concat(lines));
+  async writeBatch(batch: LineBatch, sync: boolean): Promise<void> {
+    // `os`: written on the event loop (see AppendFile.write); `fsync`: on the thread pool.
+    await this.#file.write(batchBytes(batch), !sync);
     if (sync) await this.#file.sync();
   }
 
@@ -88,7 +105,10 @@ export interface GroupCommitOptions {
 }
 
 interface Pending {
-  line: Buffer;
+  /** The line with its newline. */
+  line: string;
+  /** Its UTF-8 byte length. */
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -137,13 +157,13 @@ export class GroupCommitWriter {
   /**
    * Queues one line (without its newline; one is added) and resolves once it is stored.
    * Rejects with PersistenceUnavailableError (cause: the fs error) when its batch fails.
+   * `byteLength`: the line's UTF-8 length when the caller already knows it (saves a count).
    */
-  append(line: string | Buffer): Promise<void> {
+  append(line: string, byteLength?: number): Promise<void> {
     if (this.#closed) return Promise.reject(new WriterClosedError());
-    const bytes =
-      typeof line === "string" ? Buffer.from(`${line}\n`, "utf8") : Buffer.concat([line, NEWLINE]);
+    const bytes = (byteLength ?? Buffer.byteLength(line, "utf8")) + 1;
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ line: bytes, resolve, reject });
+      this.#queue.push({ line: `${line}\n`, bytes, resolve, reject });
       this.#schedule();
     });
   }
@@ -204,7 +224,7 @@ export class GroupCommitWriter {
     setImmediate(() => {
       this.#scheduled = false;
       if (this.#exclusive) return;
-      this.#running = this.#drain().finally(() => {
+      this.#running = this.#drainOne().finally(() => {
         this.#running = null;
         // Appends made while the last batch settled found #running set and did not schedule.
         if (this.#queue.length > 0) this.#schedule();
@@ -212,11 +232,13 @@ export class GroupCommitWriter {
     });
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0 && !this.#exclusive) {
-      const batch = this.#takeBatch();
-      await this.#writeBatch(batch);
-    }
+  /**
+   * One batch per event-loop turn: a sink may write on the event loop (`os` durability), so
+   * looping here would let a stream of appends starve timers and I/O. Whatever is queued
+   * when it settles is scheduled for the next turn.
+   */
+  async #drainOne(): Promise<void> {
+    if (this.#queue.length > 0 && !this.#exclusive) await this.#writeBatch(this.#takeBatch());
   }
 
   #takeBatch(maxCount = Number.POSITIVE_INFINITY): Pending[] {
@@ -224,8 +246,8 @@ export class GroupCommitWriter {
     let count = 0;
     for (const pending of this.#queue) {
       if (count >= maxCount) break;
-      if (count > 0 && bytes + pending.line.length > this.#maxBatchBytes) break;
-      bytes += pending.line.length;
+      if (count > 0 && bytes + pending.bytes > this.#maxBatchBytes) break;
+      bytes += pending.bytes;
       count += 1;
     }
     return this.#queue.splice(0, count);
@@ -236,27 +258,33 @@ export class GroupCommitWriter {
     let failure: unknown = null;
     try {
       this.stats.batches += 1;
-      await this.#sink.writeBatch(
-        batch.map((p) => p.line),
-        this.#sync,
-      );
+      const lines: string[] = new Array(batch.length);
+      const sizes: number[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const pending = batch[i] as Pending;
+        lines[i] = pending.line;
+        sizes[i] = pending.bytes;
+      }
+      await this.#sink.writeBatch({ lines, sizes }, this.#sync);
       committed = batch.length;
     } catch (error) {
       committed =
         error instanceof BatchWriteError ? Math.max(0, Math.min(error.committed, batch.length)) : 0;
       failure = error instanceof BatchWriteError ? error.cause : error;
     }
+    // Counted before the callers resume, so a resolved append is already in the metrics.
+    let bytes = 0;
+    for (let i = 0; i < committed; i++) bytes += (batch[i] as Pending).bytes;
+    this.stats.records += committed;
+    if (committed > 0) {
+      this.#count("records_written", committed);
+      this.#count("bytes_written", bytes);
+    }
+    if (committed < batch.length) this.#count("write_errors", batch.length - committed);
     for (let i = 0; i < batch.length; i++) {
       const pending = batch[i] as Pending;
-      if (i < committed) {
-        this.stats.records += 1;
-        this.#count("records_written", 1);
-        this.#count("bytes_written", pending.line.length);
-        pending.resolve();
-      } else {
-        this.#count("write_errors", 1);
-        pending.reject(writeFailure(this.#sink.location, failure));
-      }
+      if (i < committed) pending.resolve();
+      else pending.reject(writeFailure(this.#sink.location, failure));
     }
   }
 
@@ -268,8 +296,6 @@ export class GroupCommitWriter {
     }
   }
 }
-
-const NEWLINE = Buffer.from("\n");
 
 /** Rejection of an append made after {@link GroupCommitWriter.close}; backends map it to PersistenceClosedError. */
 export class WriterClosedError extends Error {

@@ -22,14 +22,15 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /** A sink recording batches, failing as told. */
 function memorySink(
-  fail?: (lines: readonly Buffer[]) => Error | null,
+  fail?: (lines: readonly string[]) => Error | null,
 ): BatchSink & { batches: string[][] } {
   const batches: string[][] = [];
   return {
     location: "memory",
     batches,
-    async writeBatch(lines) {
+    async writeBatch({ lines, sizes }) {
       await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(sizes).toEqual(lines.map((line) => Buffer.byteLength(line)));
       const error = fail?.(lines) ?? null;
       if (error) throw error;
       batches.push(lines.map((l) => l.toString()));
