@@ -7,13 +7,15 @@ import {
   PersistenceDamagedError,
   PersistenceValidationError,
   type Progress,
+  RECORD_KINDS,
   type RetentionItem,
   RetentionPlanner,
   type RetentionPolicy,
 } from "@papyra/core";
 import { atomicRewrite, fsyncDirectory } from "./atomic-rewrite.js";
 import { decodeLineBytes } from "./decode.js";
-import { type RawLine, readLines, readLinesBackward } from "./read-lines.js";
+import { forEachLine, type LineView } from "./line-chunks.js";
+import { type RawLine, readLinesBackward } from "./read-lines.js";
 
 /** A valid stored record (known or unknown kind) as the file operations see it. */
 export interface StoredRecordInfo extends RetentionItem {
@@ -38,6 +40,8 @@ export interface FileScanOptions {
   maxAnomalies?: number;
   /** Called for every valid record (known or unknown kind), oldest first. */
   onRecord?: (record: StoredRecordInfo) => void;
+  /** Called for every blank line (in file order with `onRecord`). */
+  onBlank?: () => void;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
@@ -134,27 +138,51 @@ export async function scanFile(
     endOffset: end,
     nextLine: options.startLine ?? 1,
   };
-  for await (const raw of readLines(path, {
-    startOffset: start,
-    startLine: options.startLine ?? 1,
-    endOffset: end,
-    maxLineBytes: options.maxLineBytes,
-    signal: options.signal,
-  })) {
-    const decoded = decodeLineBytes(raw.bytes);
-    noteAnomaly(result, lineAnomaly(path, raw, decoded), maxAnomalies);
-    const info = recordInfo(raw, decoded);
-    if (info) {
-      result.records += 1;
-      options.onRecord?.(info);
-    }
-    result.nextLine = raw.line + (raw.terminated ? 1 : 0);
-    report(raw.offset + raw.length);
-  }
+  await forEachLine(
+    path,
+    {
+      startOffset: start,
+      startLine: options.startLine ?? 1,
+      endOffset: end,
+      maxLineBytes: options.maxLineBytes,
+      signal: options.signal,
+    },
+    (view) => {
+      const decoded = view.decode();
+      if (!view.terminated || (decoded.type !== "record" && decoded.type !== "blank")) {
+        noteAnomaly(result, lineAnomaly(path, rawOf(view), decoded), maxAnomalies);
+      }
+      if (decoded.type === "record" || decoded.type === "unknown_kind") {
+        result.records += 1;
+        options.onRecord?.({
+          kind: decoded.kind,
+          timestamp: decoded.timestamp,
+          bytes: view.length + 1,
+          line: view.line,
+          offset: view.offset,
+        });
+      } else if (decoded.type === "blank") options.onBlank?.();
+      result.nextLine = view.line + (view.terminated ? 1 : 0);
+      report(view.offset + view.length);
+    },
+  );
   result.bytesScanned = end - start;
   report(end, true);
   return result;
 }
+
+/** The position of a line as {@link lineAnomaly} needs it (its bytes only matter as null or not). */
+function rawOf(view: LineView): RawLine {
+  return {
+    bytes: view.oversized ? null : EMPTY,
+    line: view.line,
+    offset: view.offset,
+    length: view.length,
+    terminated: view.terminated,
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** Counts an anomaly, keeping at most `max` of them in the report. */
 function noteAnomaly(result: FileScanResult, anomaly: Anomaly | null, max: number): void {
@@ -271,9 +299,18 @@ export async function rewriteKeeping(
   return rewriteFile(path, { ...options, refuseDamage: true });
 }
 
+/** What a pass-one plan says of one line, for a second pass that need not decode it again. */
+type PlannedLine = "blank" | "keep" | "drop";
+
 async function rewriteFile(
   path: string,
-  options: RepairFileOptions & { refuseDamage: boolean },
+  options: RepairFileOptions & {
+    refuseDamage: boolean;
+    /** Decides each line (by 0-based index) from a plan made by an earlier pass over the same bytes. */
+    planned?: (index: number, view: LineView) => PlannedLine;
+    /** The size and line count the plan was made for (a mismatch rejects, changing nothing). */
+    plannedFor?: { size: number; lines: number };
+  },
 ): Promise<FileRewriteResult> {
   if (options.quarantineDir !== undefined && options.quarantineDir.trim() === "") {
     throw new PersistenceValidationError("recovery configuration", [
@@ -281,6 +318,11 @@ async function rewriteFile(
     ]);
   }
   const st = await stat(path);
+  if (options.plannedFor && options.plannedFor.size !== st.size) {
+    throw new Error(
+      `${path} changed between the passes of a compaction (size ${st.size}, planned for ${options.plannedFor.size})`,
+    );
+  }
   const report = progressEvery(
     options.refuseDamage ? "compact" : "recover",
     st.size,
@@ -301,33 +343,100 @@ async function rewriteFile(
   const rewrite = await atomicRewrite(
     path,
     async (out) => {
-      for await (const raw of readLines(path, {
-        endOffset: st.size,
-        maxLineBytes: options.maxLineBytes,
-        signal: options.signal,
-      })) {
-        const decoded = decodeLineBytes(raw.bytes);
-        const anomaly = lineAnomaly(path, raw, decoded);
-        const info = recordInfo(raw, decoded);
-        if (anomaly && !(info && !raw.terminated)) {
-          if (options.refuseDamage) throw new PersistenceDamagedError(path, 1);
-          result.droppedDamaged += 1;
-          continue;
-        }
-        if (anomaly && options.refuseDamage) throw new PersistenceDamagedError(path, 1);
-        if (info) {
-          result.recordsBefore += 1;
-          if (options.keep && !options.keep(info)) {
-            result.droppedByRetention += 1;
-            continue;
+      // Kept lines are copied as runs of the read buffer (one write per run, not per line).
+      let pending: Uint8Array[] = [];
+      let runChunk: Buffer | null = null;
+      let runStart = 0;
+      let runEnd = 0;
+      let index = 0;
+      const endRun = (): void => {
+        if (runChunk && runEnd > runStart) pending.push(runChunk.subarray(runStart, runEnd));
+        runChunk = null;
+      };
+      await forEachLine(
+        path,
+        {
+          endOffset: st.size,
+          maxLineBytes: options.maxLineBytes,
+          signal: options.signal,
+          afterChunk: async () => {
+            endRun();
+            const out_ = pending;
+            pending = [];
+            for (const bytes of out_) await out.write(bytes);
+          },
+        },
+        (view) => {
+          if (options.planned) {
+            const verdict = options.planned(index++, view);
+            if (verdict === "drop") {
+              result.recordsBefore += 1;
+              result.droppedByRetention += 1;
+              endRun();
+              return;
+            }
+            if (verdict === "keep") {
+              result.recordsBefore += 1;
+              result.recordsAfter += 1;
+            }
+            keepLine(view);
+            return;
           }
-          result.recordsAfter += 1;
+          const decoded = view.decode();
+          const complete = decoded.type === "record" || decoded.type === "unknown_kind";
+          const damaged =
+            !view.terminated || (decoded.type !== "record" && decoded.type !== "blank")
+              ? lineAnomaly(path, rawOf(view), decoded) !== null
+              : false;
+          if (damaged && options.refuseDamage) throw new PersistenceDamagedError(path, 1);
+          if (damaged && !(complete && !view.terminated)) {
+            result.droppedDamaged += 1;
+            endRun();
+            return;
+          }
+          if (complete) {
+            result.recordsBefore += 1;
+            if (
+              options.keep &&
+              !options.keep({
+                kind: decoded.kind,
+                timestamp: decoded.timestamp,
+                bytes: view.length + 1,
+                line: view.line,
+                offset: view.offset,
+              })
+            ) {
+              result.droppedByRetention += 1;
+              endRun();
+              return;
+            }
+            result.recordsAfter += 1;
+          }
+          keepLine(view);
+        },
+      );
+      function keepLine(view: LineView): void {
+        if (view.inChunk) {
+          if (runChunk === view.chunk && runEnd === view.start) {
+            runEnd = view.start + view.length + 1;
+          } else {
+            endRun();
+            runChunk = view.chunk;
+            runStart = view.start;
+            runEnd = view.start + view.length + 1;
+          }
+        } else {
+          endRun();
+          // Never null here: oversized lines are always anomalies.
+          pending.push(view.bytes() ?? EMPTY, NEWLINE);
+          if (!view.terminated) addedNewline = true;
         }
-        // raw.bytes is non-null here: oversized lines are always anomalies.
-        await out.write(raw.bytes ?? Buffer.alloc(0));
-        await out.write(NEWLINE);
-        if (!raw.terminated) addedNewline = true;
-        report(raw.offset + raw.length);
+        report(view.offset + view.length);
+      }
+      if (options.plannedFor && options.plannedFor.lines !== index) {
+        throw new Error(
+          `${path} changed between the passes of a compaction (${index} lines, planned for ${options.plannedFor.lines})`,
+        );
       }
       const changed = result.droppedDamaged > 0 || result.droppedByRetention > 0 || addedNewline;
       if (changed && options.quarantineDir !== undefined && result.droppedDamaged > 0) {
@@ -392,10 +501,15 @@ export async function compactFile(
   } = {},
 ): Promise<FileCompactionResult> {
   const planner = new RetentionPlanner(policy, options.now);
+  const plan = new LinePlan(hasAgeRule(policy));
   const scan = await scanFile(path, {
     maxLineBytes: options.maxLineBytes,
     signal: options.signal,
-    onRecord: (info) => planner.observe(info),
+    onRecord: (info) => {
+      planner.observe(info);
+      plan.record(info);
+    },
+    onBlank: () => plan.blank(),
   });
   if (scan.anomalyCount > 0) throw new PersistenceDamagedError(path, scan.anomalyCount);
   if (!hasRetentionRules(policy)) {
@@ -407,11 +521,24 @@ export async function compactFile(
       afterBytes: scan.bytesScanned,
     };
   }
-  const rewrite = await rewriteKeeping(path, {
-    keep: (info) => planner.keep(info),
+  // Pass two decides each line from what pass one remembered of it (kind, and the timestamp
+  // when the policy has an age rule): no line is decoded twice. The file cannot change in
+  // between (the caller holds the writer lock); its size and line count are checked anyway.
+  const item = { kind: "", timestamp: 0, bytes: 0 };
+  const rewrite = await rewriteFile(path, {
+    refuseDamage: true,
     maxLineBytes: options.maxLineBytes,
     signal: options.signal,
     onProgress: options.onProgress,
+    plannedFor: { size: scan.endOffset, lines: plan.lines },
+    planned: (index, view) => {
+      const kind = plan.kindAt(index);
+      if (kind === undefined) return "blank";
+      item.kind = kind;
+      item.timestamp = plan.timestampAt(index);
+      item.bytes = view.length + 1;
+      return planner.keep(item) ? "keep" : "drop";
+    },
   });
   return {
     beforeRecords: rewrite.recordsBefore,
@@ -421,3 +548,73 @@ export async function compactFile(
     afterBytes: rewrite.bytesAfter,
   };
 }
+
+function hasAgeRule(policy: RetentionPolicy): boolean {
+  return policy.maxAgeSeconds !== undefined && policy.maxAgeSeconds !== null;
+}
+
+const PAGE = 1 << 20;
+
+/**
+ * What pass one of a compaction remembers of every line, compactly: a kind code per line
+ * (1 byte; 0 = blank) and, only when needed, its timestamp (8 bytes). About 5 MB per GB of
+ * ~200-byte records without an age rule.
+ */
+class LinePlan {
+  readonly #withTimestamps: boolean;
+  readonly #codes: Uint8Array[] = [];
+  readonly #timestamps: Float64Array[] = [];
+  // Code 0 is a blank line; the known kinds come first so they never share the overflow code.
+  readonly #kinds: string[] = ["", ...RECORD_KINDS];
+  readonly #codeOf = new Map<string, number>(RECORD_KINDS.map((kind, i) => [kind, i + 1]));
+  lines = 0;
+
+  constructor(withTimestamps: boolean) {
+    this.#withTimestamps = withTimestamps;
+  }
+
+  blank(): void {
+    this.#push(0, 0);
+  }
+
+  record(info: StoredRecordInfo): void {
+    let code = this.#codeOf.get(info.kind);
+    if (code === undefined) {
+      // Beyond 254 distinct kinds, unknown ones share code 255 (retention keeps them all anyway).
+      code = Math.min(this.#kinds.length, 255);
+      if (code < 255) {
+        this.#kinds.push(info.kind);
+        this.#codeOf.set(info.kind, code);
+      }
+    }
+    this.#push(code, info.timestamp);
+  }
+
+  /** The kind of line `index`, or undefined for a blank line. */
+  kindAt(index: number): string | undefined {
+    const code = (this.#codes[Math.floor(index / PAGE)] as Uint8Array)[index % PAGE] as number;
+    if (code === 0) return undefined;
+    // Code 255 is shared by the overflow kinds, all unknown ones, which retention always keeps.
+    return code === 255 ? OVERFLOW_KIND : (this.#kinds[code] as string);
+  }
+
+  timestampAt(index: number): number {
+    if (!this.#withTimestamps) return 0; // without an age rule retention never reads it
+    return (this.#timestamps[Math.floor(index / PAGE)] as Float64Array)[index % PAGE] as number;
+  }
+
+  #push(code: number, timestamp: number): void {
+    const page = Math.floor(this.lines / PAGE);
+    if (page === this.#codes.length) {
+      this.#codes.push(new Uint8Array(PAGE));
+      if (this.#withTimestamps) this.#timestamps.push(new Float64Array(PAGE));
+    }
+    (this.#codes[page] as Uint8Array)[this.lines % PAGE] = code;
+    if (this.#withTimestamps)
+      (this.#timestamps[page] as Float64Array)[this.lines % PAGE] = timestamp;
+    this.lines += 1;
+  }
+}
+
+/** Stands for any of the unknown kinds beyond the 254 a plan names (never a known kind). */
+const OVERFLOW_KIND = "\u0000unknown";

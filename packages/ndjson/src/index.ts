@@ -8,6 +8,7 @@ export * from "./file-ops.js";
 export * from "./file-store.js";
 export * from "./group-commit.js";
 export * from "./json-file.js";
+export * from "./line-chunks.js";
 export * from "./list.js";
 export * from "./read-lines.js";
 export * from "./sidecars.js";
