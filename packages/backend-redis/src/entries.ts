@@ -92,6 +92,29 @@ export function classifyEntry(fields: readonly Buffer[] | null): ClassifiedEntry
   }
 }
 
+const REPLACEMENT = "\uFFFD";
+
+/**
+ * The byte size of an entry read as text (as {@link entryBytes} counts it) when it is a record
+ * or a record of an unknown kind; -1 when it may be damaged or its text may not match its bytes
+ * (no fields, or a U+FFFD that could stand for invalid UTF-8). Then the caller re-reads it as
+ * bytes and classifies it with {@link classifyEntry}, so nothing is judged from lossy text.
+ */
+export function cleanTextBytes(fields: readonly string[] | null): number {
+  if (fields === null) return -1;
+  let data: string | undefined;
+  let bytes = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    if (field.includes(REPLACEMENT)) return -1;
+    if (data === undefined && i % 2 === 0 && field === "data") data = fields[i + 1];
+    bytes += Buffer.byteLength(field, "utf8");
+  }
+  if (data === undefined) return -1;
+  const type = decodeLine(data).type;
+  return type === "record" || type === "unknown_kind" ? bytes : -1;
+}
+
 /** Field/value pairs of an entry as UTF-8 text (invalid bytes replaced), for error items. */
 export function fieldsAsText(fields: readonly Buffer[] | null): Record<string, string> {
   const out: Record<string, string> = Object.create(null);

@@ -1,8 +1,14 @@
 import type { Anomaly, ScanOptions, ScanReport } from "@papyra/core";
 import type { StoreContext } from "./context.js";
-import { classifyEntry, entryBytes, type RawEntry } from "./entries.js";
+import {
+  classifyEntry,
+  cleanTextBytes,
+  entryBytes,
+  type RawEntry,
+  toRawEntries,
+} from "./entries.js";
 import { STREAM_NAMES, type StreamName } from "./keys.js";
-import { pagesBackward, pagesForward } from "./stream-pages.js";
+import { textPages } from "./text-pages.js";
 
 /** An entry a scan found damaged, with the anomaly describing it. */
 export interface DamagedEntry {
@@ -81,21 +87,34 @@ export async function scanStreams(
     }
     const pages =
       sampleSize === undefined
-        ? pagesForward(context.client, key, {
+        ? textPages(context.client, key, {
+            direction: "forward",
             start: starts?.[name] ?? "-",
             signal: options.signal,
           })
-        : pagesBackward(context.client, key, {
+        : textPages(context.client, key, {
+            direction: "backward",
             firstPageSize: Math.max(1, sampleSize),
             signal: options.signal,
           });
     let seen = 0;
     walk: for await (const page of pages) {
-      for (const entry of page) {
+      for (const [id, fields] of page) {
         if (sampleSize !== undefined && seen >= sampleSize) break walk;
         seen += 1;
         done += 1;
-        lastIds[name] = entry.id;
+        lastIds[name] = id;
+        // Text replies are cheaper than one Buffer per field; anything the text cannot settle
+        // (possible damage, or a U+FFFD that may hide invalid UTF-8) is re-read as bytes.
+        const cleanBytes = cleanTextBytes(fields);
+        if (cleanBytes >= 0) {
+          bytes += cleanBytes;
+          records += 1;
+          continue;
+        }
+        const [entry] = toRawEntries(await context.client.xrangeBuffer(key, id, id));
+        // Deleted since the page was read: there is nothing left to check.
+        if (entry === undefined) continue;
         bytes += entryBytes(entry);
         const item = classifyEntry(entry.fields);
         if (item.type !== "damaged") {

@@ -78,6 +78,31 @@ describe("scan", () => {
     expect((await store.listEvents()).map((e) => e.seq)).toEqual([1, 2]);
   });
 
+  it("tells a real U+FFFD in a record from invalid UTF-8 bytes, and counts stored bytes exactly", async () => {
+    const line = (payload: string) =>
+      JSON.stringify({ kind: "event", ...makeEvent(1, { payload: { text: payload } }) });
+    const replacement = line("caf\uFFFD \u00e9");
+    await raw.xadd(events, "*", "data", replacement, "note", "\uFFFD");
+    const plain = line("plain");
+    await raw.xadd(events, "*", "data", plain);
+    const broken = Buffer.concat([Buffer.from(line("x").slice(0, -2)), Buffer.from([0xff, 0x7d])]);
+    const brokenId = (await raw.xadd(events, "*", "data", broken)) as string;
+    const report = await store.scan();
+    expect(report.records_scanned).toBe(2);
+    expect(report.anomalies).toEqual([
+      expect.objectContaining({ type: "CORRUPTED_LINE", path: events }),
+    ]);
+    expect(report.anomalies[0]?.detail).toContain(brokenId);
+    expect(report.anomalies[0]?.detail).toContain("not valid UTF-8");
+    const fieldBytes = (...fields: (string | Buffer)[]) =>
+      fields.reduce((sum, f) => sum + Buffer.byteLength(f), 0);
+    expect(report.bytes_scanned).toBe(
+      fieldBytes("data", replacement, "note", "\uFFFD") +
+        fieldBytes("data", plain) +
+        fieldBytes("data", broken),
+    );
+  });
+
   it("sampleSize checks only the newest entries of each stream and says so", async () => {
     await writeDamagedStore();
     for (let n = 3; n <= 7; n++) await store.recordEvent(makeEvent(n));
