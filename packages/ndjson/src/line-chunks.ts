@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { open } from "node:fs/promises";
 import type { DecodedLine } from "@papyra/core";
 import { decodeLine } from "@papyra/core";
@@ -66,8 +67,6 @@ export interface ForEachLineOptions {
 
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
-/** Whole-chunk decoder: `ignoreBOM` keeps a U+FEFF inside the chunk, stripped per line below. */
-const chunkDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Reads a file forward in large chunks and calls `visit` for each line, synchronously, with
@@ -150,12 +149,11 @@ export async function forEachLine(
       }
       const lastNl = chunk.lastIndexOf(NEWLINE);
       if (lastNl >= from) {
-        let texts: string[] | null = null;
-        try {
-          texts = chunkDecoder.decode(chunk.subarray(from, lastNl)).split("\n");
-        } catch {
-          texts = null; // invalid UTF-8 somewhere: each line is decoded (and judged) alone
-        }
+        // One validation and one decode for the whole chunk (both SIMD in Node); with invalid
+        // UTF-8 somewhere, each line is decoded (and judged) alone. toString keeps a U+FEFF,
+        // which is stripped per line below as a per-line decoder does.
+        const region = chunk.subarray(from, lastNl);
+        const texts = isUtf8(region) ? region.toString("utf8").split("\n") : null;
         view.inChunk = true;
         view.chunk = chunk;
         view.terminated = true;
