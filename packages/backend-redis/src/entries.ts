@@ -1,5 +1,4 @@
 import { decodeLine, lineBytes, type RecordByKind, type RecordKind } from "@papyra/core";
-import { isCertainlyValidLine } from "./record-checks.js";
 
 /** One stream entry as Redis returned it, fields kept as raw bytes. */
 export interface RawEntry {
@@ -112,7 +111,6 @@ export function cleanTextBytes(fields: readonly string[] | null): number {
     bytes += Buffer.byteLength(field, "utf8");
   }
   if (data === undefined) return -1;
-  if (isCertainlyValidLine(data)) return bytes;
   const type = decodeLine(data).type;
   return type === "record" || type === "unknown_kind" ? bytes : -1;
 }
