@@ -83,7 +83,7 @@ export class RotatingSink implements BatchSink {
       const file = await this.#activeFile();
       const chunks = planBatch(batch.sizes, file.size, this.#maxBytes);
       for (const chunk of chunks) {
-        if (chunk.rotateFirst) await this.rotate();
+        if (chunk.rotateFirst) await this.rotate(sync);
         const active = await this.#activeFile();
         // `os`: written on the event loop (see AppendFile.write); `fsync`: on the thread pool.
         await active.write(batchBytes(batch, chunk.start, chunk.end), !sync);
@@ -95,11 +95,15 @@ export class RotatingSink implements BatchSink {
     }
   }
 
-  /** Rotates the set now (see the class comment). */
-  async rotate(): Promise<void> {
+  /**
+   * Rotates the set now (see the class comment). `durable` (the `fsync` durability) also
+   * fsyncs the full segment and the directory so the rotation survives power loss; `os`
+   * durability promises only to survive a process crash, which renames already do.
+   */
+  async rotate(durable = true): Promise<void> {
     const current = this.#file;
     if (current) {
-      await current.sync();
+      if (durable) await current.sync();
       this.#file = null;
       await current.close();
     }
@@ -117,7 +121,7 @@ export class RotatingSink implements BatchSink {
     }
     if (!this.#file) await this.#activeFile();
     // One directory fsync makes the renames, deletions and the new file durable together.
-    await fsyncDirectory(this.#set.directory);
+    if (durable) await fsyncDirectory(this.#set.directory);
     this.#rotations += 1;
   }
 

@@ -225,6 +225,32 @@ describe("durability", () => {
   });
 });
 
+describe("os durability", () => {
+  it('"os" rotates without any fdatasync: it promises to survive a process crash, not power loss', async () => {
+    let syncs = 0;
+    const fs: AppendFs = {
+      ...nodeAppendFs,
+      fdatasync: (fd) => {
+        syncs += 1;
+        return nodeAppendFs.fdatasync(fd);
+      },
+    };
+    const path = join(dir, "a.log");
+    const store = await RotatingFileBackend.open(
+      { path, maxBytes: 4000, maxFiles: 100, durability: "os" },
+      { appendFs: fs },
+    );
+    await Promise.all([...Array(200).keys()].map((i) => store.recordEvent(event(i, 20))));
+    expect(idsOf(await store.listEvents())).toEqual([...Array(200).keys()]);
+    const segments = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
+      /^a\.log(\.\d+)?$/.test(n),
+    );
+    expect(segments.length).toBeGreaterThan(5);
+    expect(syncs).toBe(0);
+    await store.close();
+  });
+});
+
 describe("permission errors", () => {
   it("EACCES opening the new segment after a rotation rejects those records; writing resumes once fixed", async () => {
     let denied = false;
