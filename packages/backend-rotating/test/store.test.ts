@@ -191,63 +191,46 @@ describe("write failures", () => {
   );
 });
 
+/** Writes 200 concurrent records across several rotations, counting pool writes and fdatasyncs. */
+async function writeAcrossRotations(dir: string, durability: "os" | "fsync") {
+  const counts = { writes: 0, syncs: 0 };
+  const fs: AppendFs = {
+    ...nodeAppendFs,
+    write: (...args) => {
+      counts.writes += 1;
+      return nodeAppendFs.write(...args);
+    },
+    fdatasync: (fd) => {
+      counts.syncs += 1;
+      return nodeAppendFs.fdatasync(fd);
+    },
+  };
+  const store = await RotatingFileBackend.open(
+    { path: join(dir, "a.log"), maxBytes: 4000, maxFiles: 100, durability },
+    { appendFs: fs },
+  );
+  await Promise.all([...Array(200).keys()].map((i) => store.recordEvent(event(i, 20))));
+  expect(idsOf(await store.listEvents())).toEqual([...Array(200).keys()]);
+  await store.close();
+  const segments = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
+    /^a\.log(\.\d+)?$/.test(n),
+  );
+  expect(segments.length).toBeGreaterThan(5);
+  return { ...counts, segments: segments.length };
+}
+
 describe("durability", () => {
   it('"fsync" makes one fdatasync per write, and concurrent records share writes, also across rotations', async () => {
-    let writes = 0;
-    let syncs = 0;
-    const fs: AppendFs = {
-      ...nodeAppendFs,
-      write: (...args) => {
-        writes += 1;
-        return nodeAppendFs.write(...args);
-      },
-      fdatasync: (fd) => {
-        syncs += 1;
-        return nodeAppendFs.fdatasync(fd);
-      },
-    };
-    const path = join(dir, "a.log");
-    const store = await RotatingFileBackend.open(
-      { path, maxBytes: 4000, maxFiles: 100, durability: "fsync" },
-      { appendFs: fs },
-    );
-    await Promise.all([...Array(200).keys()].map((i) => store.recordEvent(event(i, 20))));
-    expect(idsOf(await store.listEvents())).toEqual([...Array(200).keys()]);
-    const segments = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
-      /^a\.log(\.\d+)?$/.test(n),
-    );
-    expect(segments.length).toBeGreaterThan(5);
+    const { writes, syncs, segments } = await writeAcrossRotations(dir, "fsync");
     // Group commit: far fewer writes than records. One write per chunk (a batch splits at each
     // rotation), each followed by its fdatasync, plus one fdatasync of each segment rotated away.
     expect(writes).toBeLessThan(200 / 4);
-    expect(syncs).toBe(writes + segments.length - 1);
-    await store.close();
+    expect(syncs).toBe(writes + segments - 1);
   });
-});
 
-describe("os durability", () => {
   it('"os" rotates without any fdatasync: it promises to survive a process crash, not power loss', async () => {
-    let syncs = 0;
-    const fs: AppendFs = {
-      ...nodeAppendFs,
-      fdatasync: (fd) => {
-        syncs += 1;
-        return nodeAppendFs.fdatasync(fd);
-      },
-    };
-    const path = join(dir, "a.log");
-    const store = await RotatingFileBackend.open(
-      { path, maxBytes: 4000, maxFiles: 100, durability: "os" },
-      { appendFs: fs },
-    );
-    await Promise.all([...Array(200).keys()].map((i) => store.recordEvent(event(i, 20))));
-    expect(idsOf(await store.listEvents())).toEqual([...Array(200).keys()]);
-    const segments = [...(await filesOf(dir, "a.log")).keys()].filter((n) =>
-      /^a\.log(\.\d+)?$/.test(n),
-    );
-    expect(segments.length).toBeGreaterThan(5);
+    const { syncs } = await writeAcrossRotations(dir, "os");
     expect(syncs).toBe(0);
-    await store.close();
   });
 });
 
