@@ -4,6 +4,8 @@ export const ExitCode = {
   anomaliesFail: 1,
   anomaliesRemain: 2,
   usage: 64,
+  notAStore: 65,
+  notFound: 66,
   unavailable: 69,
   internal: 70,
   locked: 75,
@@ -61,6 +63,10 @@ export function exitCodeFor(error: unknown): ExitCode {
       return ExitCode.unavailable;
     case "PAPYRA_CONFIGURATION":
       return ExitCode.configuration;
+    case "PAPYRA_NOT_A_STORE":
+      return ExitCode.notAStore;
+    case "PAPYRA_NOT_FOUND":
+      return ExitCode.notFound;
     case "PAPYRA_DAMAGED":
       return ExitCode.anomaliesRemain;
     case "PAPYRA_STARTUP":

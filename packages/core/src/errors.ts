@@ -8,6 +8,8 @@ export const ErrorCode = {
   configuration: "PAPYRA_CONFIGURATION",
   damaged: "PAPYRA_DAMAGED",
   unsupported: "PAPYRA_UNSUPPORTED",
+  notFound: "PAPYRA_NOT_FOUND",
+  notAStore: "PAPYRA_NOT_A_STORE",
 } as const;
 
 /** One of the stable error codes in {@link ErrorCode}. */
@@ -125,5 +127,39 @@ export class PersistenceUnsupportedError extends PapyraError {
       ErrorCode.unsupported,
       `Backend "${backend}" does not support ${operation}. Use a backend that does (see papyra backends).`,
     );
+  }
+}
+
+/**
+ * No store exists at the location given (a mistyped path, an empty Redis prefix). Read-only
+ * opens, scans and startup checks raise it instead of calling a missing store healthy.
+ */
+export class PersistenceNotFoundError extends PapyraError {
+  /** The path, key prefix or other location that holds no store. */
+  readonly location: string;
+
+  constructor(location: string, message?: string, options?: { cause?: unknown }) {
+    super(
+      ErrorCode.notFound,
+      message ??
+        `No store at ${location}. Check the path (or backend options); to treat a missing store as "no store yet", pass --allow-missing (allowMissing: true).`,
+      options,
+    );
+    this.location = location;
+  }
+}
+
+/**
+ * Repair, quarantine or compaction refused to rewrite something that does not look like a
+ * Papyra store (no valid record, or mostly damaged lines). Nothing was changed; `force`
+ * overrides.
+ */
+export class PersistenceNotAStoreError extends PapyraError {
+  /** The file (or segment, or key) that was left untouched. */
+  readonly location: string;
+
+  constructor(location: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.notAStore, message, options);
+    this.location = location;
   }
 }

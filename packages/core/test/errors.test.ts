@@ -10,6 +10,8 @@ import {
   PersistenceConfigurationError,
   PersistenceDamagedError,
   PersistenceLockedError,
+  PersistenceNotAStoreError,
+  PersistenceNotFoundError,
   PersistenceStartupError,
   PersistenceUnavailableError,
   PersistenceUnsupportedError,
@@ -40,6 +42,12 @@ describe("error classes", () => {
         new PersistenceUnsupportedError("memory", "compaction"),
         "PAPYRA_UNSUPPORTED",
         "PersistenceUnsupportedError",
+      ],
+      [new PersistenceNotFoundError("/s"), "PAPYRA_NOT_FOUND", "PersistenceNotFoundError"],
+      [
+        new PersistenceNotAStoreError("/s", "not a store"),
+        "PAPYRA_NOT_A_STORE",
+        "PersistenceNotAStoreError",
       ],
     ];
     for (const [error, code, name] of cases) {
