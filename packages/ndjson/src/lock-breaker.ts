@@ -119,6 +119,7 @@ async function tempIsStale(
   probe: ProcessProbe,
 ): Promise<boolean> {
   if (pid === process.pid) return !liveTokens.has(token);
+  if (processExists(pid) && (await isYoung(path))) return false; // another taker, right now
   const content = await readLockHolder(path);
   if (content && content.pid === pid && content.token === token) {
     return helperCreatorGone(path, content, probe);
@@ -138,9 +139,13 @@ async function helperCreatorGone(
   record: LockRecord,
   probe: ProcessProbe,
 ): Promise<boolean> {
-  if (record.pid !== process.pid && processExists(record.pid)) {
-    const st = await stat(path).catch(() => null);
-    if (st && Date.now() - st.mtimeMs < YOUNG_HELPER_MS) return false;
+  if (record.pid !== process.pid && processExists(record.pid) && (await isYoung(path))) {
+    return false;
   }
   return isStaleHolder(record, { probe });
+}
+
+async function isYoung(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => null);
+  return st !== null && Date.now() - st.mtimeMs < YOUNG_HELPER_MS;
 }
