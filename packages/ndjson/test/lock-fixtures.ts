@@ -74,11 +74,16 @@ export async function spawnZombie(): Promise<{ holder: ChildProcess; zombie: num
   const holder = spawn("sh", ["-c", "cat <&3 >/dev/null & echo $!; exec sleep 3600"], {
     stdio: ["ignore", "pipe", "ignore", "pipe"],
   });
-  const zombie = await new Promise<number>((resolve) => {
-    holder.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-  });
-  await until(() => procField(holder.pid as number, "comm") === "sleep\n", "exec sleep");
-  (holder.stdio[3] as NodeJS.WritableStream).end();
-  await until(() => procField(zombie, "stat").split(") ")[1]?.[0] === "Z", "zombie");
-  return { holder, zombie };
+  try {
+    const zombie = await new Promise<number>((resolve) => {
+      holder.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    });
+    await until(() => procField(holder.pid as number, "comm") === "sleep\n", "exec sleep");
+    (holder.stdio[3] as NodeJS.WritableStream).end();
+    await until(() => procField(zombie, "stat").split(") ")[1]?.[0] === "Z", "zombie");
+    return { holder, zombie };
+  } catch (error) {
+    await stopProcess(holder);
+    throw error;
+  }
 }
