@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { PersistenceLockedError } from "@papyra/core";
+import { readLockHolder, sidecarPaths } from "@papyra/ndjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";
@@ -89,5 +92,30 @@ describe("writer lock", () => {
     await using store = await openJsonStore({ path });
     await store.recordEvent(event(1));
     expect(await store.listEvents()).toHaveLength(1);
+  });
+
+  it("a stale lock whose pid now belongs to an unrelated live process does not block a restart", async () => {
+    // The crashed writer's pid was reused: a live process with a later start time runs under it.
+    holder = spawn("sleep", ["3600"], { stdio: "ignore" });
+    await new Promise((resolve) => holder?.once("spawn", resolve));
+    const pid = holder.pid as number;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const lockPath = sidecarPaths(path).lock;
+    const stale = {
+      pid,
+      hostname: hostname(),
+      acquiredAt: Date.now() / 1000 - 3600,
+      token: "crashed-writer",
+      bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(),
+      startTime: String(startTicks - 500),
+      startClock: "linux-proc",
+    };
+    await writeFile(lockPath, JSON.stringify(stale));
+    await using store = await openJsonStore({ path });
+    await store.recordEvent(event(1));
+    expect(await store.listEvents()).toHaveLength(1);
+    expect(await readLockHolder(lockPath)).toMatchObject({ pid: process.pid });
+    expect(holder.exitCode).toBeNull(); // the unrelated process was left alone
   });
 });

@@ -1,27 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { link, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
-import { type LockHolder, PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
-import { z } from "zod";
+import { resolve } from "node:path";
+import { ErrorCode, PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
+import {
+  breakStaleFile,
+  type LockAttempt,
+  linkExclusive,
+  removeLockLeftovers,
+} from "./lock-breaker.js";
+import { type LockRecord, lockTempPath, readLockHolder } from "./lock-record.js";
+import { isStaleHolder, liveTokens } from "./lock-staleness.js";
+import { defaultProcessProbe, type ProcessProbe } from "./process-probe.js";
 
-/** What a lock file records about its holder. */
-export interface LockRecord extends LockHolder {
-  acquiredAt: number;
-  /** Kernel boot id, so a lock from before a reboot is recognised as stale. */
-  bootId?: string;
-  /** Random token telling two holders with the same pid apart. */
-  token: string;
-}
-
-const lockRecordSchema = z.looseObject({
-  pid: z.number().int().positive(),
-  hostname: z.string(),
-  acquiredAt: z.number(),
-  bootId: z.string().optional(),
-  token: z.string(),
-});
+export { breakerPath, type LockRecord, readLockHolder } from "./lock-record.js";
+export { isStaleHolder, type StalenessOptions } from "./lock-staleness.js";
+export * from "./process-probe.js";
 
 /** A held writer lock. Release it when the writer closes. */
 export interface WriterLock {
@@ -36,67 +30,28 @@ export interface WriterLock {
 /** Locks this process holds, by lock path: a second writer in the same process is refused too. */
 const heldInProcess = new Map<string, LockRecord>();
 
-function currentBootId(): string | undefined {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads the holder recorded in a lock file; null when there is none or it is unreadable. */
-export async function readLockHolder(lockPath: string): Promise<LockRecord | null> {
-  let text: string;
-  try {
-    text = await readFile(lockPath, "utf8");
-  } catch {
-    return null;
-  }
-  try {
-    const parsed = lockRecordSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Whether a recorded holder is certainly gone: same host, and either a different boot, or our
- * own pid while this process does not hold it (a previous incarnation, e.g. pid 1 in a
- * container), or a pid that no longer exists. Locks of other hosts are never judged stale.
- */
-export function isStaleHolder(record: LockRecord, lockPath: string): boolean {
-  if (record.hostname !== hostname()) return false;
-  const boot = currentBootId();
-  if (record.bootId && boot && record.bootId !== boot) return true;
-  if (record.pid === process.pid)
-    return heldInProcess.get(resolve(lockPath))?.token !== record.token;
-  return !processAlive(record.pid);
-}
+/** Our own start time per probe: it never changes, and `ps` is worth running once. */
+const ownStart = new WeakMap<ProcessProbe, Promise<string | undefined>>();
 
 /** Options of {@link acquireWriterLock}. */
 export interface AcquireLockOptions {
   /** Names the store in the PersistenceLockedError. Default: the lock path. */
   location?: string;
+  /** How processes are inspected. Default: {@link defaultProcessProbe} (tests inject others). */
+  probe?: ProcessProbe;
 }
 
+/** Attempts to link the lock before giving up (each stale lock removed costs one). */
+const MAX_ATTEMPTS = 100;
+
 /**
- * Takes the writer lock at `lockPath` (e.g. `store.ndjson.lock`). The lock file is written
- * completely under a temporary name, then hard-linked into place, which fails atomically if a
- * lock exists, so a reader never sees a half-written lock. An existing lock held by a live
- * process (this one included) fails with PersistenceLockedError naming it; a stale lock of a
- * dead process on this host is taken over. A missing directory fails with
- * PersistenceUnavailableError.
+ * Takes the writer lock at `lockPath`. The lock file is written completely under a temporary
+ * name, then hard-linked into place, which fails atomically if a lock exists, so a reader never
+ * sees a half-written lock. An existing lock held by a live process (this one included) fails
+ * with PersistenceLockedError naming it. A stale lock (see {@link isStaleHolder}) is removed by
+ * the one process that wins its breaker (see `breakStaleFile`), then taking it is tried again:
+ * however many processes race, one writer holds the lock. A missing directory fails with
+ * PersistenceUnavailableError. Every file it creates is named `<lockPath>.*.tmp`.
  */
 export async function acquireWriterLock(
   path: string,
@@ -106,87 +61,91 @@ export async function acquireWriterLock(
   const location = options.location ?? lockPath;
   const inProcess = heldInProcess.get(lockPath);
   if (inProcess) throw new PersistenceLockedError(location, inProcess);
+  const probe = options.probe ?? defaultProcessProbe();
+  const record = await newRecord(probe);
+  const attempt: LockAttempt = { lockPath, temp: lockTempPath(lockPath, record), record, probe };
+  liveTokens.add(record.token);
+  let held = false;
+  try {
+    await writeFile(attempt.temp, `${JSON.stringify(record)}\n`, { flag: "wx", mode: 0o644 });
+    held = await takeLock(attempt, location);
+    // The holder tidies up what crashed takers left (it needs its temp file to break breakers).
+    await removeLockLeftovers(attempt).catch(() => {});
+    heldInProcess.set(lockPath, record);
+    return makeLock(lockPath, record);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === ErrorCode.locked || code === ErrorCode.unavailable) throw error;
+    throw new PersistenceUnavailableError(
+      `Cannot create the writer lock ${lockPath}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    await unlink(attempt.temp).catch(() => {});
+    if (!held) liveTokens.delete(record.token);
+  }
+}
+
+async function newRecord(probe: ProcessProbe): Promise<LockRecord> {
   const record: LockRecord = {
     pid: process.pid,
     hostname: hostname(),
     acquiredAt: Date.now() / 1000,
     token: randomBytes(8).toString("hex"),
   };
-  const boot = currentBootId();
+  const boot = probe.bootId();
   if (boot) record.bootId = boot;
-  await removeDeadTempLocks(lockPath);
-  const temp = `${lockPath}.${process.pid}-${record.token}.tmp`;
-  try {
-    await writeFile(temp, `${JSON.stringify(record)}\n`, { flag: "wx", mode: 0o644 });
-  } catch (error) {
-    throw new PersistenceUnavailableError(
-      `Cannot create the writer lock ${lockPath}: ${(error as Error).message}`,
-      { cause: error },
-    );
+  let start = ownStart.get(probe);
+  if (!start) {
+    start = probe
+      .inspect(process.pid)
+      .then((state) => (state.running ? state.startTime : undefined));
+    ownStart.set(probe, start);
   }
-  try {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      try {
-        await link(temp, lockPath);
-        heldInProcess.set(lockPath, record);
-        return makeLock(lockPath, record);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-          throw new PersistenceUnavailableError(
-            `Cannot create the writer lock ${lockPath}: ${(error as Error).message}`,
-            { cause: error },
-          );
-        }
-      }
-      const holder = await readLockHolder(lockPath);
-      if (holder === null) {
-        // Unreadable or vanished: a lock written by an older version or being released right now.
-        const st = await stat(lockPath).catch(() => null);
-        if (st === null) continue;
-        if (Date.now() - st.mtimeMs < 2000) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          continue;
-        }
-        throw new PersistenceLockedError(location, undefined);
-      }
-      if (!isStaleHolder(holder, lockPath)) throw new PersistenceLockedError(location, holder);
-      await removeStaleLock(lockPath, holder);
-    }
-    throw new PersistenceLockedError(location, (await readLockHolder(lockPath)) ?? undefined);
-  } finally {
-    await unlink(temp).catch(() => {});
+  const startTime = await start;
+  if (startTime === undefined) ownStart.delete(probe); // ask again next time (ps may have failed)
+  if (startTime !== undefined && probe.clock) {
+    record.startTime = startTime;
+    record.startClock = probe.clock;
   }
+  return record;
 }
 
-/**
- * Moves a stale lock aside, then checks that what moved is the stale lock it inspected; if
- * another process took the lock over in between, its fresh lock is put back.
- */
-async function removeStaleLock(lockPath: string, stale: LockRecord): Promise<void> {
-  const aside = `${lockPath}.${process.pid}-${randomBytes(4).toString("hex")}.stale.tmp`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
-    return; // someone else moved it first; try again
-  }
-  const moved = await readLockHolder(aside);
-  if (moved && moved.token !== stale.token) {
-    await link(aside, lockPath).catch(() => {});
-  }
-  await unlink(aside).catch(() => {});
-}
-
-/** Removes `<lock>.<pid>-<token>.tmp` files of dead processes (killed while taking the lock). */
-async function removeDeadTempLocks(lockPath: string): Promise<void> {
-  const prefix = `${basename(lockPath)}.`;
-  const names = await readdir(dirname(lockPath)).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
-    const pid = Number(name.slice(prefix.length).split("-")[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
-      await unlink(join(dirname(lockPath), name)).catch(() => {});
+/** Links the lock into place, breaking stale locks; true once held, else throws. */
+async function takeLock(attempt: LockAttempt, location: string): Promise<boolean> {
+  const { lockPath } = attempt;
+  let busyWith: LockRecord | undefined;
+  for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
+    if (await linkExclusive(attempt.temp, lockPath)) return true;
+    const holder = await readLockHolder(lockPath);
+    if (holder === null) {
+      // Vanished (released right now), or unreadable: written by an older version in place.
+      const st = await stat(lockPath).catch(() => null);
+      if (st === null) continue;
+      if (Date.now() - st.mtimeMs < 2000) {
+        await pause(50);
+        continue;
+      }
+      throw new PersistenceLockedError(location, undefined);
+    }
+    if (!(await isStaleHolder(holder, { probe: attempt.probe }))) {
+      throw new PersistenceLockedError(location, holder);
+    }
+    const outcome = await breakStaleFile(attempt, lockPath, holder.token);
+    if (!outcome.done) {
+      // A live process is taking the stale lock over right now: let it finish, then look again.
+      busyWith = outcome.by;
+      await pause(5 + Math.floor(Math.random() * 20));
     }
   }
+  throw new PersistenceLockedError(
+    location,
+    busyWith ?? (await readLockHolder(lockPath)) ?? undefined,
+  );
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
 }
 
 function makeLock(lockPath: string, record: LockRecord): WriterLock {
@@ -197,9 +156,14 @@ function makeLock(lockPath: string, record: LockRecord): WriterLock {
     async release() {
       if (released) return;
       released = true;
-      if (heldInProcess.get(lockPath)?.token === record.token) heldInProcess.delete(lockPath);
-      const current = await readLockHolder(lockPath);
-      if (current?.token === record.token) await unlink(lockPath).catch(() => {});
+      try {
+        const current = await readLockHolder(lockPath);
+        if (current?.token === record.token) await unlink(lockPath).catch(() => {});
+      } finally {
+        // Our token stays live until the file is gone: until then nobody may judge it stale.
+        if (heldInProcess.get(lockPath)?.token === record.token) heldInProcess.delete(lockPath);
+        liveTokens.delete(record.token);
+      }
     },
   };
 }
