@@ -3,7 +3,7 @@ import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { ReadyGate } from "./command-gate.js";
 import type { RedisClient, RedisCliOptions } from "./options.js";
 import { redactUrl, type Secrets, secretsOf, urlUserInfo } from "./redact.js";
-import { describeEndpoint, parseRedisUrl, type RedisEndpoint } from "./redis-url.js";
+import { credentials, describeEndpoint, parseRedisUrl, type RedisEndpoint } from "./redis-url.js";
 import { toSafeError } from "./safe-error.js";
 
 /** A client the store uses, whether it owns it (and closes it) or was given it. */
@@ -22,8 +22,7 @@ export interface StoreConnection {
 const retryStrategy = (attempt: number) => Math.min(attempt * 100, 1000);
 
 function nodeOptions(options: RedisCliOptions, endpoint: RedisEndpoint): RedisOptions {
-  const username = options.username ?? endpoint.username;
-  const password = options.password ?? endpoint.password;
+  const { username, password } = endpoint;
   return {
     // No unbounded offline queue: while disconnected a call waits at most offlineTimeoutMs
     // for the connection itself (see CommandGate), then rejects without having sent anything.
@@ -59,15 +58,10 @@ export function createConnection(options: RedisCliOptions, given?: RedisClient):
     const endpoint = describeClient(given);
     return { client: given, owned: false, endpoint, fullEndpoint: endpoint, secrets };
   }
-  const endpoint = parseRedisUrl(options.url);
-  const fullEndpoint = describeEndpoint(
-    {
-      ...endpoint,
-      username: options.username ?? endpoint.username,
-      password: options.password ?? endpoint.password,
-    },
-    options.cluster,
-  );
+  const parsed = parseRedisUrl(options.url);
+  const { username: _u, password: _p, ...address } = parsed;
+  const endpoint: RedisEndpoint = { ...address, ...credentials(parsed, options) };
+  const fullEndpoint = describeEndpoint(endpoint, options.cluster);
   const base = nodeOptions(options, endpoint);
   let client: RedisClient;
   if (options.cluster) {

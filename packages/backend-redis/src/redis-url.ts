@@ -78,11 +78,6 @@ export function parseRedisUrl(url: string): RedisEndpoint {
   };
   if (parsed.username) endpoint.username = decode(parsed.username, url, "user name");
   if (parsed.password) endpoint.password = decode(parsed.password, url, "password");
-  // `redis://secret@host` is how some clients spell a password without a user name.
-  if (endpoint.username !== undefined && endpoint.password === undefined) {
-    endpoint.password = endpoint.username;
-    delete endpoint.username;
-  }
   return endpoint;
 }
 
@@ -94,6 +89,28 @@ export function redisUrlProblem(url: string): string | null {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * The credentials in force: the options' over the URL's. A URL with a lone user info
+ * (`redis://secret@host`) spells a password without a user name, as some clients write it,
+ * unless a password is given separately: then it is the user name.
+ */
+export function credentials(
+  endpoint: RedisEndpoint,
+  options: { username?: string | undefined; password?: string | undefined },
+): { username?: string; password?: string } {
+  let { username, password } = endpoint;
+  if (username !== undefined && password === undefined && options.password === undefined) {
+    password = username;
+    username = undefined;
+  }
+  username = options.username ?? username;
+  password = options.password ?? password;
+  return {
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 /**
