@@ -131,6 +131,18 @@ describe("a frozen server (SIGSTOP)", () => {
     expect(heapGrowthMb).toBeLessThan(16);
   });
 
+  it("close() settles in bounded time while the server stays frozen", async () => {
+    await open();
+    await write();
+    server.freeze();
+    const pending = timed(write);
+    const closing = timed(() => store.close());
+    // Pending writes settle, the final metrics flush and QUIT are bounded like any call.
+    expect((await closing).elapsedMs).toBeLessThan(3 * COMMAND_TIMEOUT_MS + MARGIN_MS);
+    expect((await pending).error).toMatchObject({ code: ErrorCode.unavailable });
+    await expect(write()).rejects.toMatchObject({ code: ErrorCode.closed });
+  });
+
   it("after SIGCONT writing resumes by itself; every acknowledged record is there, and timed-out ones may be too (at-least-once)", async () => {
     await open();
     const acknowledged: number[] = [];
