@@ -9,7 +9,6 @@ import {
   lineBytes,
   type MetricsSnapshot,
   type MetricsSource,
-  nowSeconds,
   PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
@@ -32,7 +31,6 @@ import { openConnection, type StoreConnection } from "./connection.js";
 import { ConsumerGroups } from "./consumer-groups.js";
 import type { StoreContext } from "./context.js";
 import { serverDiagnostics } from "./diagnostics.js";
-import { idFromSeconds } from "./entries.js";
 import { assertStoreExists } from "./existence.js";
 import { type StoreKeys, type StreamName, type StreamRecords, storeKeys } from "./keys.js";
 import { listStream } from "./listing.js";
@@ -41,6 +39,7 @@ import { recoverStreams } from "./recover.js";
 import { toSafeError } from "./safe-error.js";
 import { scanStreams } from "./scan.js";
 import { StoredMetricsSync } from "./stored-metrics.js";
+import { TrimOnWrite } from "./trim-on-write.js";
 
 const KIND_STREAM: Readonly<Record<RecordKind, StreamName>> = {
   event: "events",
@@ -71,8 +70,8 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   readonly #stored: StoredMetricsSync;
   readonly #blocking: BlockingConnection;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #trim: TrimOnWrite;
   #closed: Promise<void> | null = null;
-  #lastMinIdTrim = new Map<string, number>();
 
   /** Use {@link openRedisStore}. */
   constructor(connection: StoreConnection, options: RedisCliOptions) {
@@ -107,6 +106,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     this.#context = context;
     this.#stored = new StoredMetricsSync(context);
     this.#blocking = blocking;
+    this.#trim = new TrimOnWrite(context);
   }
 
   /** The ioredis client in use (yours, if you passed one). */
@@ -178,7 +178,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
 
   async #write(kind: RecordKind, line: string): Promise<void> {
     const key = this.keys.streams[KIND_STREAM[kind]];
-    const trim = this.#trimArgs(key);
+    const trim = this.#trim.args(key);
     try {
       await this.#context.call((client) => client.xadd(key, ...trim, "*", "data", line));
       this.#metrics.increment("records_written");
@@ -196,31 +196,6 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
       `Could not ${what} Redis (${this.location}): ${cause.message}`,
       { cause },
     );
-  }
-
-  /** Approximate trimming on write (option `trimOnWrite`); exact trimming is `compact()`. */
-  #trimArgs(key: string): string[] {
-    const policy = this.retention;
-    if (!this.#context.options.trimOnWrite || !policy) return [];
-    const minId =
-      policy.maxAgeSeconds === undefined
-        ? undefined
-        : idFromSeconds(
-            nowSeconds() - policy.maxAgeSeconds - this.#context.options.clockSkewSeconds,
-          );
-    if (policy.maxRecords !== undefined) {
-      if (minId !== undefined && minId !== "-") this.#trimByAgeNowAndThen(key, minId);
-      return ["MAXLEN", "~", String(policy.maxRecords)];
-    }
-    return minId === undefined || minId === "-" ? [] : ["MINID", "~", minId];
-  }
-
-  /** With both a count and an age rule, XADD carries MAXLEN; MINID runs at most once a second. */
-  #trimByAgeNowAndThen(key: string, minId: string): void {
-    const now = Date.now();
-    if ((this.#lastMinIdTrim.get(key) ?? 0) > now - 1000) return;
-    this.#lastMinIdTrim.set(key, now);
-    this.#context.call((client) => client.xtrim(key, "MINID", "~", minId)).catch(() => {});
   }
 
   listEvents(query?: ListQuery): Promise<ActorEvent[]> {
