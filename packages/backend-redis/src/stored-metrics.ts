@@ -42,6 +42,7 @@ export class StoredMetricsSync {
   #hasUnflushed = false;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | null = null;
+  #queued: Promise<void> | null = null;
 
   constructor(context: StoreContext) {
     this.#context = context;
@@ -68,12 +69,24 @@ export class StoredMetricsSync {
     this.#timer = undefined;
   }
 
-  /** Stores what the counters gained since the last flush. Never throws for Redis errors. */
+  /**
+   * Stores what the counters gained up to this call. Never throws for Redis errors. A flush
+   * already running took its delta before some of those gains, so the call then waits for one
+   * more flush after it; concurrent callers share that one (at most one waits, so a timer
+   * firing during a long outage queues nothing).
+   */
   flush(): Promise<void> {
-    this.#flushing ??= this.#flushOnce().finally(() => {
-      this.#flushing = null;
+    if (!this.#flushing) {
+      this.#flushing = this.#flushOnce().finally(() => {
+        this.#flushing = null;
+      });
+      return this.#flushing;
+    }
+    this.#queued ??= this.#flushing.then(() => {
+      this.#queued = null;
+      return this.flush();
     });
-    return this.#flushing;
+    return this.#queued;
   }
 
   async #flushOnce(): Promise<void> {
