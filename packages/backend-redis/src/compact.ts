@@ -34,10 +34,11 @@ async function compactStream(
   let oldestKept: string | undefined;
   const flush = async () => {
     if (pending.length === 0) return;
-    removed += await context.client.xdel(key, ...pending);
+    const ids = pending;
+    removed += await context.call((client) => client.xdel(key, ...ids));
     pending = [];
   };
-  for await (const page of pagesBackward(context.client, key)) {
+  for await (const page of pagesBackward(context.call, key)) {
     for (const entry of page) {
       const item = classifyEntry(entry.fields);
       const keep = item.type === "damaged" || tail.admit(item);
@@ -53,7 +54,8 @@ async function compactStream(
   }
   if (pending.length > 0 && oldestKept !== undefined) {
     // Everything older than the oldest kept entry is dropped: one exact trim.
-    removed += await context.client.xtrim(key, "MINID", oldestKept);
+    const minId = oldestKept;
+    removed += await context.call((client) => client.xtrim(key, "MINID", minId));
   } else {
     // Nothing kept: delete by id, so entries appended meanwhile are never touched.
     await flush();
@@ -84,7 +86,7 @@ export async function compactStreams(
   for (const name of STREAM_NAMES) {
     options.signal?.throwIfAborted();
     const key = context.keys.streams[name];
-    const length = await context.client.xlen(key);
+    const length = await context.call((client) => client.xlen(key));
     beforeRecords += length;
     if (policy && hasRetentionRules(policy)) {
       const result = await compactStream(context, key, policy, now);

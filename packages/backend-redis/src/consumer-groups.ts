@@ -1,8 +1,16 @@
-import type { Anomaly, RecordByKind, RecordKind } from "@papyra/core";
-import type { StoreContext } from "./context.js";
+import {
+  type Anomaly,
+  PapyraError,
+  PersistenceUnavailableError,
+  type RecordByKind,
+  type RecordKind,
+} from "@papyra/core";
+import type { RedisCall, StoreContext } from "./context.js";
 import { classifyEntry, fieldsAsText, type RawEntry, toRawEntries } from "./entries.js";
 import type { StreamName } from "./keys.js";
 import type { RedisClient } from "./options.js";
+import { streamReadReply } from "./replies.js";
+import { toSafeError } from "./safe-error.js";
 
 /** One entry delivered through a consumer group. Every item, errors included, can be acked. */
 export type ConsumedItem =
@@ -105,7 +113,6 @@ function toItem(stream: StreamName, key: string, entry: RawEntry): ConsumedItem 
 }
 
 type EntryReply = [Buffer, Buffer[] | null][];
-type XReadGroupReply = [Buffer, EntryReply][] | null;
 type RedisArg = string | number | Buffer;
 
 /**
@@ -113,7 +120,7 @@ type RedisArg = string | number | Buffer;
  * cannot be used: with auto-pipelining ioredis drops its command name.)
  */
 interface BufferCommands {
-  xreadgroupBuffer(...args: RedisArg[]): Promise<XReadGroupReply>;
+  xreadgroupBuffer(...args: RedisArg[]): Promise<unknown>;
   xclaimBuffer(...args: RedisArg[]): Promise<EntryReply>;
   xautoclaimBuffer(...args: RedisArg[]): Promise<[Buffer, EntryReply, Buffer[]?]>;
 }
@@ -124,15 +131,17 @@ function buffers(client: RedisClient): BufferCommands {
 
 /**
  * Typed consumer-group access to a store's streams, for external tools (exporters, pipelines)
- * that need each record delivered at least once across restarts.
+ * that need each record delivered at least once across restarts. Every method rejects with
+ * PersistenceUnavailableError (Redis' own message, e.g. NOGROUP, included) when Redis fails.
  */
 export class ConsumerGroups {
   readonly #context: StoreContext;
-  readonly #blockingClient: () => Promise<RedisClient>;
+  readonly #blocking: () => RedisCall;
 
-  constructor(context: StoreContext, blockingClient: () => Promise<RedisClient>) {
+  /** `blocking` gives calls on a connection of the store's own for blocking reads. */
+  constructor(context: StoreContext, blocking: () => RedisCall) {
     this.#context = context;
-    this.#blockingClient = blockingClient;
+    this.#blocking = blocking;
   }
 
   #key(stream: StreamName): string {
@@ -141,23 +150,40 @@ export class ConsumerGroups {
     return key;
   }
 
+  async #run<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof PapyraError) throw error;
+      const cause = toSafeError(error, this.#context.secrets);
+      throw new PersistenceUnavailableError(
+        `Could not ${what} (${this.#context.location}): ${cause.message}`,
+        { cause },
+      );
+    }
+  }
+
   /**
    * Creates the group if it does not exist (MKSTREAM). `startId` `"0"` (default) delivers
    * every existing entry; `"$"` only entries added from now on. Returns true when created.
    */
-  async ensureConsumerGroup(stream: StreamName, group: string, startId = "0"): Promise<boolean> {
-    await this.#context.ready();
-    try {
-      await this.#context.client.xgroup("CREATE", this.#key(stream), group, startId, "MKSTREAM");
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith("BUSYGROUP")) return false;
-      throw error;
-    }
+  ensureConsumerGroup(stream: StreamName, group: string, startId = "0"): Promise<boolean> {
+    const key = this.#key(stream);
+    return this.#run(`create consumer group ${group}`, async () => {
+      try {
+        await this.#context.call((client) =>
+          client.xgroup("CREATE", key, group, startId, "MKSTREAM"),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith("BUSYGROUP")) return false;
+        throw error;
+      }
+    });
   }
 
   /** Reads entries for `consumer` in `group` (XREADGROUP COUNT/BLOCK) as typed items. */
-  async consume(
+  consume(
     stream: StreamName,
     group: string,
     consumer: string,
@@ -165,47 +191,51 @@ export class ConsumerGroups {
   ): Promise<ConsumedItem[]> {
     const key = this.#key(stream);
     const count = options.count ?? 100;
-    await this.#context.ready();
+    const id = options.id ?? ">";
     const args: (string | number)[] = ["GROUP", group, consumer, "COUNT", count];
     // A blocking read holds its connection; it runs on a separate one so writes never wait.
-    const client =
-      options.blockMs !== undefined && (options.id ?? ">") === ">"
-        ? await this.#blockingClient()
-        : this.#context.client;
-    if (client !== this.#context.client) args.push("BLOCK", options.blockMs ?? 0);
-    args.push("STREAMS", key, options.id ?? ">");
-    const reply = await buffers(client).xreadgroupBuffer(...args);
-    if (!reply) return [];
-    const items: ConsumedItem[] = [];
-    for (const [, entries] of reply) {
-      for (const entry of toRawEntries(entries)) items.push(toItem(stream, key, entry));
-    }
-    return items;
+    const blockMs = id === ">" ? options.blockMs : undefined;
+    if (blockMs !== undefined) args.push("BLOCK", blockMs);
+    args.push("STREAMS", key, id);
+    return this.#run(`read from consumer group ${group}`, async () => {
+      const read = (client: RedisClient) => buffers(client).xreadgroupBuffer(...args);
+      const reply =
+        blockMs === undefined
+          ? await this.#context.call(read)
+          : await this.#blocking()(
+              read,
+              blockMs === 0
+                ? Number.POSITIVE_INFINITY
+                : blockMs + this.#context.options.commandTimeoutMs,
+            );
+      const items: ConsumedItem[] = [];
+      for (const [, entries] of streamReadReply<Buffer>(reply)) {
+        for (const entry of toRawEntries(entries)) items.push(toItem(stream, key, entry));
+      }
+      return items;
+    });
   }
 
   /** Takes over specific pending entries idle at least `minIdleMs` (XCLAIM). */
-  async claim(
+  claim(
     stream: StreamName,
     group: string,
     consumer: string,
     minIdleMs: number,
     ids: readonly string[],
   ): Promise<ConsumedItem[]> {
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return Promise.resolve([]);
     const key = this.#key(stream);
-    await this.#context.ready();
-    const reply = await buffers(this.#context.client).xclaimBuffer(
-      key,
-      group,
-      consumer,
-      minIdleMs,
-      ...ids,
-    );
-    return toRawEntries(reply).map((entry) => toItem(stream, key, entry));
+    return this.#run(`claim entries in consumer group ${group}`, async () => {
+      const reply = await this.#context.call((client) =>
+        buffers(client).xclaimBuffer(key, group, consumer, minIdleMs, ...ids),
+      );
+      return toRawEntries(reply).map((entry) => toItem(stream, key, entry));
+    });
   }
 
   /** Takes over pending entries idle at least `minIdleMs`, walking the pending list (XAUTOCLAIM). */
-  async autoClaim(
+  autoClaim(
     stream: StreamName,
     group: string,
     consumer: string,
@@ -213,70 +243,81 @@ export class ConsumerGroups {
     options: { start?: string; count?: number } = {},
   ): Promise<AutoClaimResult> {
     const key = this.#key(stream);
-    await this.#context.ready();
-    const reply = await buffers(this.#context.client).xautoclaimBuffer(
-      key,
-      group,
-      consumer,
-      minIdleMs,
-      options.start ?? "0-0",
-      "COUNT",
-      options.count ?? 100,
-    );
-    const [next, entries, deleted] = reply;
-    return {
-      nextId: next.toString(),
-      items: toRawEntries(entries).map((entry) => toItem(stream, key, entry)),
-      deletedIds: (deleted ?? []).map((id) => id.toString()),
-    };
+    return this.#run(`claim entries in consumer group ${group}`, async () => {
+      const reply = await this.#context.call((client) =>
+        buffers(client).xautoclaimBuffer(
+          key,
+          group,
+          consumer,
+          minIdleMs,
+          options.start ?? "0-0",
+          "COUNT",
+          options.count ?? 100,
+        ),
+      );
+      const [next, entries, deleted] = reply;
+      return {
+        nextId: next.toString(),
+        items: toRawEntries(entries).map((entry) => toItem(stream, key, entry)),
+        deletedIds: (deleted ?? []).map((id) => id.toString()),
+      };
+    });
   }
 
   /** Acknowledges entries (XACK); returns how many were pending. */
-  async ack(stream: StreamName, group: string, ids: readonly string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    await this.#context.ready();
-    return this.#context.client.xack(this.#key(stream), group, ...ids);
+  ack(stream: StreamName, group: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    const key = this.#key(stream);
+    return this.#run(`acknowledge entries in consumer group ${group}`, () =>
+      this.#context.call((client) => client.xack(key, group, ...ids)),
+    );
   }
 
   /** Summary of the group's pending entries (XPENDING). */
-  async pending(stream: StreamName, group: string): Promise<PendingSummary> {
-    await this.#context.ready();
-    const reply = (await this.#context.client.xpending(this.#key(stream), group)) as [
-      number,
-      string | null,
-      string | null,
-      [string, string][] | null,
-    ];
-    return {
-      count: reply[0],
-      smallestId: reply[1],
-      greatestId: reply[2],
-      consumers: (reply[3] ?? []).map(([name, pending]) => ({ name, pending: Number(pending) })),
-    };
+  pending(stream: StreamName, group: string): Promise<PendingSummary> {
+    const key = this.#key(stream);
+    return this.#run(`read pending entries of consumer group ${group}`, async () => {
+      const reply = (await this.#context.call((client) => client.xpending(key, group))) as [
+        number | string,
+        string | null,
+        string | null,
+        [string, string | number][] | null,
+      ];
+      return {
+        count: Number(reply[0]),
+        smallestId: reply[1],
+        greatestId: reply[2],
+        consumers: (reply[3] ?? []).map(([name, pending]) => ({
+          name: String(name),
+          pending: Number(pending),
+        })),
+      };
+    });
   }
 
   /** Pending entries in detail, optionally of one consumer (XPENDING with a range). */
-  async pendingEntries(
+  pendingEntries(
     stream: StreamName,
     group: string,
     options: PendingEntriesOptions = {},
   ): Promise<PendingEntry[]> {
-    await this.#context.ready();
     const args: (string | number)[] = [this.#key(stream), group];
     if (options.minIdleMs !== undefined) args.push("IDLE", options.minIdleMs);
     args.push(options.start ?? "-", options.end ?? "+", options.count ?? 100);
     if (options.consumer !== undefined) args.push(options.consumer);
-    const reply = (await this.#context.client.call("XPENDING", ...args)) as [
-      string,
-      string,
-      number,
-      number,
-    ][];
-    return reply.map(([id, consumer, idleMs, deliveries]) => ({
-      id,
-      consumer,
-      idleMs,
-      deliveries,
-    }));
+    return this.#run(`read pending entries of consumer group ${group}`, async () => {
+      const reply = (await this.#context.call((client) => client.call("XPENDING", ...args))) as [
+        string,
+        string,
+        number | string,
+        number | string,
+      ][];
+      return reply.map(([id, consumer, idleMs, deliveries]) => ({
+        id: String(id),
+        consumer: String(consumer),
+        idleMs: Number(idleMs),
+        deliveries: Number(deliveries),
+      }));
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { BACKEND_CONTRACT_VERSION, defineBackend } from "@papyra/core";
+import { openRedisStore } from "./open.js";
 import { type RedisCliOptions, redisOptionsSchema } from "./options.js";
-import { openRedisStore } from "./store.js";
 
 /**
  * The backend definition the `papyra` CLI loads from `@papyra/backend-redis`
@@ -13,7 +13,9 @@ export const backend = defineBackend<RedisCliOptions>({
     "Redis Streams through ioredis: one stream per record kind, for many writing processes",
   optionsSchema: redisOptionsSchema,
   env: { url: "PAPYRA_REDIS_URL", password: "PAPYRA_REDIS_PASSWORD" },
-  create: (options) => openRedisStore(options),
+  // Read-only hosts (the CLI's inspection, scans, checks) must not call a mistyped prefix a
+  // healthy empty store: the store must exist.
+  create: (options, context) => openRedisStore({ ...options, readOnly: context.readOnly }),
 });
 
 export default backend;

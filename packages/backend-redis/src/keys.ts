@@ -25,17 +25,21 @@ export interface StoreKeys {
   streams: Readonly<Record<StreamName, string>>;
   /** Hash of cumulative counters shared by every process writing the store. */
   metrics: string;
-  /** Stream receiving damaged entries copied aside by quarantine recovery. */
+  /**
+   * Prefix of the quarantine streams: damaged entries of a stream are copied to
+   * `{quarantine}:{source key with ':' replaced by '_'}` (see {@link quarantineStreamKey}).
+   */
   quarantine: string;
   /** Hash of the last entry id each stream had when a scan last found it clean. */
   scanState: string;
 }
 
 /**
- * The key layout of the earlier implementation: `{prefix}:{systemId}:events|audits|dead_letters`
- * (literally `papyra:local:events` by default), plus `:metrics`, `:quarantine` and `:scan_state`.
+ * The store's keys. The streams `{prefix}:{systemId}:events|audits|dead_letters` (literally
+ * `papyra:local:events` by default) and the quarantine streams are the earlier (Python)
+ * implementation's layout; `:metrics` and `:scan_state` are Papyra's own.
  */
-export function storeKeys(prefix: string, systemId: string, quarantineKey?: string): StoreKeys {
+export function storeKeys(prefix: string, systemId: string, quarantinePrefix?: string): StoreKeys {
   const base = `${prefix}:${systemId}`;
   return {
     streams: {
@@ -44,7 +48,26 @@ export function storeKeys(prefix: string, systemId: string, quarantineKey?: stri
       dead_letters: `${base}:dead_letters`,
     },
     metrics: `${base}:metrics`,
-    quarantine: quarantineKey ?? `${base}:quarantine`,
+    quarantine: quarantinePrefix ?? `${base}:quarantine`,
     scanState: `${base}:scan_state`,
   };
+}
+
+/**
+ * The stream receiving quarantined copies of `sourceKey`'s damaged entries, named as the earlier
+ * implementation names it: `papyra:local:quarantine:papyra_local_events` by default.
+ */
+export function quarantineStreamKey(keys: StoreKeys, sourceKey: string): string {
+  return `${keys.quarantine}:${sourceKey.replaceAll(":", "_")}`;
+}
+
+/** Every key whose presence shows that a store exists at this prefix and system id. */
+export function storeMarkerKeys(keys: StoreKeys): string[] {
+  const streams = STREAM_NAMES.map((name) => keys.streams[name]);
+  return [
+    ...streams,
+    keys.metrics,
+    keys.scanState,
+    ...streams.map((key) => quarantineStreamKey(keys, key)),
+  ];
 }

@@ -40,10 +40,9 @@ export async function listStream<S extends StreamName>(
       ? "-"
       : idFromSeconds(lowerSeconds - context.options.clockSkewSeconds);
 
-  await context.ready();
   const newestFirst: Out[] = [];
   const firstPageSize = q.limit === undefined ? PAGE_SIZE : Math.min(q.limit, PAGE_SIZE);
-  walk: for await (const page of pagesBackward(context.client, context.keys.streams[stream], {
+  walk: for await (const page of pagesBackward(context.call, context.keys.streams[stream], {
     start,
     firstPageSize,
   })) {

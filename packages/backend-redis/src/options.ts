@@ -1,9 +1,16 @@
 import { retentionPolicySchema } from "@papyra/core";
 import type { Cluster, Redis } from "ioredis";
 import { z } from "zod";
+import { redisUrlProblem } from "./redis-url.js";
 
 /** Either kind of ioredis client the store can run on. */
 export type RedisClient = Redis | Cluster;
+
+/**
+ * Default of `maxInFlight`. A call held for a hanging server costs about 4 KB plus its record
+ * (measured), so this bounds the client at roughly 40 MB; 64 busy writers use 64.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 const positiveMs = (what: string) =>
   z
@@ -19,9 +26,13 @@ export const redisOptionsSchema = z.object({
   url: z
     .string()
     .min(1)
+    .superRefine((url, context) => {
+      const problem = redisUrlProblem(url);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
     .default("redis://127.0.0.1:6379")
     .describe(
-      "Redis URL: redis://[user:password@]host:port[/db], rediss:// for TLS (never printed with its password)",
+      "Redis URL: redis://[user:password@]host:port[/db], rediss:// for TLS; percent-encode / # ? @ % : in a password (never printed with its password)",
     ),
   prefix: z
     .string()
@@ -41,11 +52,21 @@ export const redisOptionsSchema = z.object({
     .describe("How long opening the store may wait for Redis before failing"),
   commandTimeoutMs: positiveMs("commandTimeoutMs")
     .default(5000)
-    .describe("How long one command may wait for Redis's reply before it rejects"),
+    .describe(
+      "Every call to Redis settles within this time from when it was made (waiting for the connection included)",
+    ),
   offlineTimeoutMs: positiveMs("offlineTimeoutMs")
     .default(2000)
     .describe(
-      "While Redis is unreachable, how long a call waits for it to come back before rejecting",
+      "While Redis is unreachable, how long a call waits for it to come back before rejecting unsent (at most commandTimeoutMs)",
+    ),
+  maxInFlight: z
+    .number({ error: "maxInFlight must be a number of calls" })
+    .int("maxInFlight must be a whole number")
+    .positive("maxInFlight must be positive")
+    .default(DEFAULT_MAX_IN_FLIGHT)
+    .describe(
+      "Most calls waiting for Redis at once; beyond it calls reject at once unsent (bounds memory while Redis hangs)",
     ),
   trimOnWrite: z
     .boolean()
@@ -61,11 +82,13 @@ export const redisOptionsSchema = z.object({
     .describe(
       "How far a record's timestamp may lag behind the time Redis stored it; `since` and age cut-offs are widened by this much when mapped to stream ids",
     ),
-  quarantineKey: z
+  quarantinePrefix: z
     .string()
     .min(1)
     .optional()
-    .describe("Stream receiving quarantined entries (default {prefix}:{systemId}:quarantine)"),
+    .describe(
+      "Prefix of the quarantine streams, one per damaged stream: {quarantinePrefix}:{source key with : replaced by _} (default {prefix}:{systemId}:quarantine)",
+    ),
   metricsFlushIntervalMs: positiveMs("metricsFlushIntervalMs")
     .default(1000)
     .describe("How often counters are added to the metrics hash in Redis"),
@@ -83,4 +106,10 @@ export type RedisStoreOptions = z.input<typeof redisOptionsSchema> & {
    * `commandTimeout` so calls stay bounded while Redis is down.
    */
   client?: RedisClient;
+  /**
+   * Open for reading, scanning and maintenance only (what the CLI does): opening a location
+   * that holds no Papyra key rejects with PersistenceNotFoundError and creates nothing, and
+   * `record*` reject. Not a CLI flag: the CLI sets it.
+   */
+  readOnly?: boolean;
 };

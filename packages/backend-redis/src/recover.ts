@@ -7,13 +7,15 @@ import {
   type RecoveryReport,
 } from "@papyra/core";
 import type { StoreContext } from "./context.js";
+import { dataField } from "./entries.js";
+import { quarantineStreamKey } from "./keys.js";
 import { type DamagedEntry, scanStreams } from "./scan.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function validateConfig(
   config: RecoveryConfig | undefined,
-  quarantineKeyConfigured: boolean,
+  quarantinePrefixConfigured: boolean,
 ): RecoveryConfig {
   const mode = config?.mode ?? "repair";
   if (!RECOVERY_MODES.includes(mode)) {
@@ -26,21 +28,23 @@ function validateConfig(
       { path: "quarantineDir", message: "quarantineDir must not be empty" },
     ]);
   }
-  if (mode === "quarantine" && config?.quarantineDir === undefined && !quarantineKeyConfigured) {
+  if (mode === "quarantine" && config?.quarantineDir === undefined && !quarantinePrefixConfigured) {
     throw new PersistenceValidationError("recovery config", [
       {
         path: "quarantineDir",
         message:
-          "quarantine mode needs quarantineDir (a directory for copies of the damaged entries), unless the store was opened with a quarantineKey option",
+          "quarantine mode needs quarantineDir (a directory for copies of the damaged entries), unless the store was opened with a quarantinePrefix option",
       },
     ]);
   }
   return { ...config, mode };
 }
 
-/** One quarantined entry as a line of the optional quarantine file. */
-function quarantineLine(damaged: DamagedEntry): string {
-  const fields = damaged.entry.fields ?? [];
+/** An entry's fields as `[name, value]` pairs, as UTF-8 text or, if any is not, base64. */
+function encodeFields(fields: readonly Buffer[]): {
+  encoding: "utf8" | "base64";
+  fields: [string, string][];
+} {
   let encoding: "utf8" | "base64" = "utf8";
   try {
     for (const field of fields) utf8.decode(field);
@@ -54,22 +58,53 @@ function quarantineLine(damaged: DamagedEntry): string {
       (fields[i + 1] as Buffer).toString(encoding),
     ]);
   }
-  return `${JSON.stringify({ source_key: damaged.key, source_id: damaged.entry.id, encoding, fields: pairs })}\n`;
+  return { encoding, fields: pairs };
+}
+
+/** One quarantined entry as a line of the optional quarantine file. */
+function quarantineLine(damaged: DamagedEntry): string {
+  const { encoding, fields } = encodeFields(damaged.entry.fields ?? []);
+  return `${JSON.stringify({ source_key: damaged.key, source_id: damaged.entry.id, encoding, fields })}\n`;
+}
+
+/**
+ * The quarantine entry of a damaged one, in the earlier implementation's fields (`source`, the
+ * stream key; `data`, the original `data` bytes or empty; `timestamp`, epoch seconds) plus
+ * Papyra's: `source_id`, the original entry id, and, unless the entry was exactly one `data`
+ * field, `fields`, the whole original entry as JSON (`{"encoding","fields":[[name,value]...]}`).
+ */
+function quarantineEntry(damaged: DamagedEntry): (string | Buffer)[] {
+  const fields = damaged.entry.fields ?? [];
+  const data = dataField(fields);
+  const entry: (string | Buffer)[] = [
+    "source",
+    damaged.key,
+    "data",
+    data ?? "",
+    "timestamp",
+    String(Date.now() / 1000),
+    "source_id",
+    damaged.entry.id,
+  ];
+  if (fields.length !== 2 || data === undefined) {
+    entry.push("fields", JSON.stringify(encodeFields(fields)));
+  }
+  return entry;
 }
 
 /**
  * Repairs the store by deleting damaged entries (XDEL). In quarantine mode each damaged entry
- * is first copied whole to the quarantine stream (fields `source_key`, `source_id`, then every
- * original field and value, byte for byte) and, when `quarantineDir` is given, appended to an
- * NDJSON file there and fsynced, before it is deleted: a crash in between leaves a copy, never
- * a loss. As SPEC §5 says, quarantine needs `quarantineDir`, unless the store was opened with
- * an explicit `quarantineKey` (then the stream alone is the quarantine).
+ * is first copied to the quarantine stream of its stream (see {@link quarantineEntry}) and,
+ * when `quarantineDir` is given, appended to an NDJSON file there and fsynced, before it is
+ * deleted: a crash in between leaves a copy, never a loss. As SPEC §5 says, quarantine needs
+ * `quarantineDir`, unless the store was opened with an explicit `quarantinePrefix` (then the
+ * streams alone are the quarantine).
  */
 export async function recoverStreams(
   context: StoreContext,
   rawConfig: RecoveryConfig | undefined,
 ): Promise<RecoveryReport> {
-  const config = validateConfig(rawConfig, context.options.quarantineKey !== undefined);
+  const config = validateConfig(rawConfig, context.options.quarantinePrefix !== undefined);
   const scanOptions = { signal: config.signal, onProgress: config.onProgress };
   const scanBefore = await scanStreams(context, scanOptions);
   const repairable = scanBefore.anomalies.filter((a) => a.type !== "UNEXPECTED_FILE").length;
@@ -85,6 +120,7 @@ export async function recoverStreams(
   if (config.mode === "ignore" || repairable === 0) return report;
 
   const repaired = new Set<string>();
+  const quarantined = new Set<string>();
   const quarantine = config.mode === "quarantine";
   let file: Awaited<ReturnType<typeof open>> | undefined;
   let filePath: string | undefined;
@@ -105,17 +141,14 @@ export async function recoverStreams(
           await file.appendFile(quarantineLine(damaged));
           await file.sync();
         }
-        await context.client.xadd(
-          context.keys.quarantine,
-          "*",
-          "source_key",
-          damaged.key,
-          "source_id",
-          damaged.entry.id,
-          ...(damaged.entry.fields ?? []),
-        );
+        const target = quarantineStreamKey(context.keys, damaged.key);
+        const copy = quarantineEntry(damaged);
+        await context.call((client) => client.xadd(target, "*", ...copy));
+        quarantined.add(target);
       }
-      report.dropped_damaged += await context.client.xdel(damaged.key, damaged.entry.id);
+      report.dropped_damaged += await context.call((client) =>
+        client.xdel(damaged.key, damaged.entry.id),
+      );
       repaired.add(damaged.key);
     });
   } finally {
@@ -123,7 +156,7 @@ export async function recoverStreams(
   }
   report.repaired_files = [...repaired];
   if (quarantine) {
-    report.quarantined_files = [context.keys.quarantine, ...(filePath ? [filePath] : [])];
+    report.quarantined_files = [...quarantined, ...(filePath ? [filePath] : [])];
   }
   report.scan_after = await scanStreams(context, scanOptions);
   return report;

@@ -19,7 +19,7 @@ export interface DamagedEntry {
 
 /** Checks that `key` is a stream or absent; anything else is reported, never touched. */
 async function keyTypeAnomaly(context: StoreContext, key: string): Promise<Anomaly | null> {
-  const type = await context.client.type(key);
+  const type = await context.call((client) => client.type(key));
   if (type === "stream" || type === "none") return null;
   return {
     type: "UNEXPECTED_FILE",
@@ -38,7 +38,7 @@ const CLEAN_AT = "clean_at";
 async function incrementalStarts(
   context: StoreContext,
 ): Promise<Partial<Record<StreamName, string>> | null> {
-  const state = await context.client.hgetall(context.keys.scanState);
+  const state = await context.call((client) => client.hgetall(context.keys.scanState));
   if (state[CLEAN_AT] === undefined) return null;
   const starts: Partial<Record<StreamName, string>> = {};
   for (const name of STREAM_NAMES) {
@@ -65,7 +65,6 @@ export async function scanStreams(
   let bytes = 0;
   let done = 0;
   const sampleSize = options.sampleSize;
-  await context.ready();
   const starts =
     options.incremental === true && sampleSize === undefined
       ? await incrementalStarts(context)
@@ -74,7 +73,8 @@ export async function scanStreams(
   let total = 0;
   if (options.onProgress) {
     for (const name of STREAM_NAMES) {
-      total += await context.client.xlen(context.keys.streams[name]).catch(() => 0);
+      const key = context.keys.streams[name];
+      total += await context.call((client) => client.xlen(key)).catch(() => 0);
     }
     if (sampleSize !== undefined) total = Math.min(total, sampleSize * STREAM_NAMES.length);
   }
@@ -87,12 +87,12 @@ export async function scanStreams(
     }
     const pages =
       sampleSize === undefined
-        ? textPages(context.client, key, {
+        ? textPages(context.call, key, {
             direction: "forward",
             start: starts?.[name] ?? "-",
             signal: options.signal,
           })
-        : textPages(context.client, key, {
+        : textPages(context.call, key, {
             direction: "backward",
             firstPageSize: Math.max(1, sampleSize),
             signal: options.signal,
@@ -112,7 +112,9 @@ export async function scanStreams(
           records += 1;
           continue;
         }
-        const [entry] = toRawEntries(await context.client.xrangeBuffer(key, id, id));
+        const [entry] = toRawEntries(
+          await context.call((client) => client.xrangeBuffer(key, id, id)),
+        );
         // Deleted since the page was read: there is nothing left to check.
         if (entry === undefined) continue;
         bytes += entryBytes(entry);
@@ -133,9 +135,8 @@ export async function scanStreams(
     }
   }
   if (sampleSize === undefined && anomalies.length === 0 && !onDamaged) {
-    await context.client
-      .hset(context.keys.scanState, { ...lastIds, [CLEAN_AT]: String(Date.now() / 1000) })
-      .catch(() => {});
+    const mark = { ...lastIds, [CLEAN_AT]: String(Date.now() / 1000) };
+    await context.call((client) => client.hset(context.keys.scanState, mark)).catch(() => {});
   }
   return {
     location: context.location,

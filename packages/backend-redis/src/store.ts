@@ -9,7 +9,6 @@ import {
   lineBytes,
   type MetricsSnapshot,
   type MetricsSource,
-  nowSeconds,
   PapyraError,
   type PersistenceBackend,
   PersistenceClosedError,
@@ -25,30 +24,22 @@ import {
   type ScanReport,
   type StoredMetrics,
 } from "@papyra/core";
-import { Cluster } from "ioredis";
+import { BlockingConnection } from "./blocking.js";
+import { CommandGate } from "./command-gate.js";
 import { compactStreams } from "./compact.js";
-import {
-  createConnection,
-  openConnection,
-  ReadyGate,
-  redactMessage,
-  type StoreConnection,
-} from "./connection.js";
+import { openConnection, type StoreConnection } from "./connection.js";
 import { ConsumerGroups } from "./consumer-groups.js";
 import type { StoreContext } from "./context.js";
 import { serverDiagnostics } from "./diagnostics.js";
-import { idFromSeconds } from "./entries.js";
+import { assertStoreExists } from "./existence.js";
 import { type StoreKeys, type StreamName, type StreamRecords, storeKeys } from "./keys.js";
 import { listStream } from "./listing.js";
-import {
-  type RedisClient,
-  type RedisCliOptions,
-  type RedisStoreOptions,
-  redisOptionsSchema,
-} from "./options.js";
+import type { RedisClient, RedisCliOptions } from "./options.js";
 import { recoverStreams } from "./recover.js";
+import { toSafeError } from "./safe-error.js";
 import { scanStreams } from "./scan.js";
 import { StoredMetricsSync } from "./stored-metrics.js";
+import { TrimOnWrite } from "./trim-on-write.js";
 
 const KIND_STREAM: Readonly<Record<RecordKind, StreamName>> = {
   event: "events",
@@ -61,10 +52,6 @@ export interface StoreMetrics extends MetricsSource {
   snapshot(): MetricsSnapshot;
 }
 
-function describe(error: unknown): string {
-  return redactMessage(error instanceof Error ? error.message : String(error));
-}
-
 /**
  * A Papyra store on Redis Streams: one stream per record kind, each entry one `data` field
  * holding the record's JSON. Open it with {@link openRedisStore}.
@@ -72,45 +59,54 @@ function describe(error: unknown): string {
 export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   /** Every key the store uses. */
   readonly keys: StoreKeys;
-  /** Where the store lives, for messages: `prefix:systemId@endpoint`, password redacted. */
+  /** Where the store lives, for messages: `prefix:systemId@endpoint`, password masked. */
   readonly location: string;
   /** The retention policy in force (`{}`: keep everything). */
   readonly retention: RetentionPolicy;
   readonly #metrics: PersistenceMetrics;
   readonly #connection: StoreConnection;
+  readonly #gate: CommandGate;
   readonly #context: StoreContext;
   readonly #stored: StoredMetricsSync;
-  readonly #inFlight = new Set<Promise<unknown>>();
-  #blocking: RedisClient | undefined;
-  #blockingGate: ReadyGate | undefined;
+  readonly #blocking: BlockingConnection;
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #trim: TrimOnWrite;
   #closed: Promise<void> | null = null;
-  #lastMinIdTrim = new Map<string, number>();
 
   /** Use {@link openRedisStore}. */
   constructor(connection: StoreConnection, options: RedisCliOptions) {
-    const keys = storeKeys(options.prefix, options.systemId, options.quarantineKey);
+    const keys = storeKeys(options.prefix, options.systemId, options.quarantinePrefix);
     const location = `${options.prefix}:${options.systemId}@${connection.endpoint}`;
-    const gate = new ReadyGate(connection.client);
+    const gate = new CommandGate(connection.client, {
+      commandTimeoutMs: options.commandTimeoutMs,
+      offlineTimeoutMs: options.offlineTimeoutMs,
+      maxInFlight: options.maxInFlight,
+      resetWhenSilent: connection.owned,
+      secrets: connection.secrets,
+    });
     const metrics = new PersistenceMetrics();
     const context: StoreContext = {
       client: connection.client,
+      call: (command, timeoutMs) => gate.run(command, timeoutMs),
       keys,
       location,
       options,
       retention: options.retention,
       metrics,
-      ready: () => gate.wait(options.offlineTimeoutMs),
+      secrets: connection.secrets,
     };
-    const blocking: { client?: () => Promise<RedisClient> } = {};
-    super(context, () => (blocking.client as () => Promise<RedisClient>)());
-    blocking.client = () => this.#blockingClient();
+    const blocking = new BlockingConnection(connection.client, options, connection.secrets);
+    super(context, () => blocking.call);
     this.#metrics = metrics;
     this.keys = keys;
     this.location = location;
     this.retention = options.retention ?? {};
     this.#connection = connection;
+    this.#gate = gate;
     this.#context = context;
     this.#stored = new StoredMetricsSync(context);
+    this.#blocking = blocking;
+    this.#trim = new TrimOnWrite(context);
   }
 
   /** The ioredis client in use (yours, if you passed one). */
@@ -123,32 +119,27 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     return this.#metrics;
   }
 
-  /** @internal Connects and starts the metrics flush. */
-  async open(): Promise<void> {
-    await openConnection(this.#connection, this.#context.options.connectTimeoutMs);
-    await this.#stored.start();
+  /**
+   * Calls sent (or waiting for the connection) that Redis has not answered yet, timed-out ones
+   * included, on the main connection. Never above `maxInFlight`.
+   */
+  get inFlight(): number {
+    return this.#gate.inFlight;
   }
 
-  async #blockingClient(): Promise<RedisClient> {
-    if (this.#closed) throw new PersistenceClosedError("consume");
-    if (!this.#blocking) {
-      // A connection of its own, without a command timeout shorter than the BLOCK time.
-      const client = this.#connection.client;
-      const noTimeout = {
-        commandTimeout: undefined,
-        blockingTimeout: this.#context.options.commandTimeoutMs,
-      };
-      this.#blocking =
-        client instanceof Cluster
-          ? client.duplicate([], {
-              redisOptions: { ...client.options.redisOptions, ...noTimeout },
-            })
-          : client.duplicate(noTimeout);
-      this.#blocking.on("error", () => {});
-      this.#blockingGate = new ReadyGate(this.#blocking);
+  /**
+   * @internal Connects, checks that a read-only store exists (PersistenceNotFoundError
+   * otherwise, nothing created) and starts the metrics flush.
+   */
+  async open(readOnly = false): Promise<void> {
+    await openConnection(this.#connection, this.#context.options.connectTimeoutMs);
+    try {
+      if (readOnly) await assertStoreExists(this.#context, this.#connection.fullEndpoint);
+    } catch (error) {
+      await this.#release();
+      throw error;
     }
-    await this.#blockingGate?.wait(this.#context.options.offlineTimeoutMs);
-    return this.#blocking;
+    await this.#stored.start();
   }
 
   recordEvent(event: ActorEvent): Promise<void> {
@@ -177,53 +168,34 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
       throw error;
     }
     const write = this.#write(kind, line);
-    this.#inFlight.add(write);
+    this.#pending.add(write);
     try {
       await write;
     } finally {
-      this.#inFlight.delete(write);
+      this.#pending.delete(write);
     }
   }
 
   async #write(kind: RecordKind, line: string): Promise<void> {
     const key = this.keys.streams[KIND_STREAM[kind]];
+    const trim = this.#trim.args(key);
     try {
-      await this.#context.ready();
-      await this.#connection.client.xadd(key, ...this.#trimArgs(key), "*", "data", line);
+      await this.#context.call((client) => client.xadd(key, ...trim, "*", "data", line));
       this.#metrics.increment("records_written");
       this.#metrics.increment("bytes_written", lineBytes(line));
     } catch (error) {
       this.#metrics.increment("write_errors");
-      throw new PersistenceUnavailableError(
-        `Could not store ${kind} record in Redis (${this.location}): ${describe(error)}`,
-        { cause: error },
-      );
+      throw this.#unavailable(`store ${kind} record in`, error);
     }
   }
 
-  /** Approximate trimming on write (option `trimOnWrite`); exact trimming is `compact()`. */
-  #trimArgs(key: string): string[] {
-    const policy = this.retention;
-    if (!this.#context.options.trimOnWrite || !policy) return [];
-    const minId =
-      policy.maxAgeSeconds === undefined
-        ? undefined
-        : idFromSeconds(
-            nowSeconds() - policy.maxAgeSeconds - this.#context.options.clockSkewSeconds,
-          );
-    if (policy.maxRecords !== undefined) {
-      if (minId !== undefined && minId !== "-") this.#trimByAgeNowAndThen(key, minId);
-      return ["MAXLEN", "~", String(policy.maxRecords)];
-    }
-    return minId === undefined || minId === "-" ? [] : ["MINID", "~", minId];
-  }
-
-  /** With both a count and an age rule, XADD carries MAXLEN; MINID runs at most once a second. */
-  #trimByAgeNowAndThen(key: string, minId: string): void {
-    const now = Date.now();
-    if ((this.#lastMinIdTrim.get(key) ?? 0) > now - 1000) return;
-    this.#lastMinIdTrim.set(key, now);
-    this.#connection.client.xtrim(key, "MINID", "~", minId).catch(() => {});
+  /** A PersistenceUnavailableError for a failed Redis call, secrets masked. */
+  #unavailable(what: string, error: unknown): PersistenceUnavailableError {
+    const cause = toSafeError(error, this.#context.secrets);
+    return new PersistenceUnavailableError(
+      `Could not ${what} Redis (${this.location}): ${cause.message}`,
+      { cause },
+    );
   }
 
   listEvents(query?: ListQuery): Promise<ActorEvent[]> {
@@ -249,10 +221,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     } catch (error) {
       this.#metrics.increment("read_errors");
       if (error instanceof PersistenceValidationError) throw error;
-      throw new PersistenceUnavailableError(
-        `Could not list ${stream} from Redis (${this.location}): ${describe(error)}`,
-        { cause: error },
-      );
+      throw this.#unavailable(`list ${stream} from`, error);
     }
   }
 
@@ -322,23 +291,26 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     } catch (error) {
       if (error instanceof PapyraError) throw error;
       if (signal?.aborted && error === signal.reason) throw error;
-      throw new PersistenceUnavailableError(
-        `Could not ${operation} ${this.location}: ${describe(error)}`,
-        { cause: error },
-      );
+      throw this.#unavailable(`${operation} the store in`, error);
     }
   }
 
   /** The counters of every process using this store, since the last reset. */
   async readStoredMetrics(): Promise<StoredMetrics> {
-    await this.#context.ready();
-    return this.#stored.read();
+    try {
+      return await this.#stored.read();
+    } catch (error) {
+      throw this.#unavailable("read the stored counters from", error);
+    }
   }
 
   /** Zeroes the stored counters; running writers count from zero once they see it. */
   async resetStoredMetrics(): Promise<void> {
-    await this.#context.ready();
-    await this.#stored.reset();
+    try {
+      await this.#stored.reset();
+    } catch (error) {
+      throw this.#unavailable("reset the stored counters in", error);
+    }
   }
 
   /** Human warnings about the server, for `doctor` (e.g. nothing kept on disk). Never throws. */
@@ -353,44 +325,23 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
   }
 
   async #close(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    // Every pending call settles within commandTimeoutMs, so neither wait can hang.
+    await Promise.allSettled([...this.#pending]);
     this.#stored.stop();
     await this.#stored.flush();
-    this.#blocking?.disconnect();
-    if (this.#connection.owned) {
-      const client = this.#connection.client;
-      if (client.status === "ready") {
-        await client.quit().catch(() => client.disconnect());
-      } else {
-        client.disconnect();
-      }
-    }
+    await this.#release();
+  }
+
+  /** Closes the connections the store made; QUIT is bounded like any call. */
+  async #release(): Promise<void> {
+    this.#blocking.close();
+    if (!this.#connection.owned) return;
+    const client = this.#connection.client;
+    if (client.status === "ready") await this.#context.call((c) => c.quit()).catch(() => {});
+    client.disconnect();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/**
- * Opens a store on Redis Streams. Connects (or checks the client you pass) within
- * `connectTimeoutMs`; throws PersistenceUnavailableError naming the redacted URL when Redis
- * cannot be reached, and PersistenceValidationError for bad options.
- */
-export async function openRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const { client, ...plain } = options;
-  const parsed = redisOptionsSchema.safeParse(plain);
-  if (!parsed.success) {
-    throw new PersistenceValidationError(
-      "Redis store options",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join("."),
-        message: issue.message,
-      })),
-    );
-  }
-  const connection = createConnection(parsed.data, client);
-  const store = new RedisStore(connection, parsed.data);
-  await store.open();
-  return store;
 }

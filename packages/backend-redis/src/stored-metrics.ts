@@ -42,6 +42,7 @@ export class StoredMetricsSync {
   #hasUnflushed = false;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | null = null;
+  #queued: Promise<void> | null = null;
 
   constructor(context: StoreContext) {
     this.#context = context;
@@ -50,8 +51,9 @@ export class StoredMetricsSync {
   /** Learns the current generation and starts the periodic flush. */
   async start(): Promise<void> {
     try {
+      const key = this.#context.keys.metrics;
       this.#generation =
-        (await this.#context.client.hget(this.#context.keys.metrics, GENERATION)) ?? "0";
+        (await this.#context.call((client) => client.hget(key, GENERATION))) ?? "0";
     } catch {
       // Stays "0": the first flush will see the real generation and adopt it.
     }
@@ -67,16 +69,28 @@ export class StoredMetricsSync {
     this.#timer = undefined;
   }
 
-  /** Stores what the counters gained since the last flush. Never throws for Redis errors. */
+  /**
+   * Stores what the counters gained up to this call. Never throws for Redis errors. A flush
+   * already running took its delta before some of those gains, so the call then waits for one
+   * more flush after it; concurrent callers share that one (at most one waits, so a timer
+   * firing during a long outage queues nothing).
+   */
   flush(): Promise<void> {
-    this.#flushing ??= this.#flushOnce().finally(() => {
-      this.#flushing = null;
+    if (!this.#flushing) {
+      this.#flushing = this.#flushOnce().finally(() => {
+        this.#flushing = null;
+      });
+      return this.#flushing;
+    }
+    this.#queued ??= this.#flushing.then(() => {
+      this.#queued = null;
+      return this.flush();
     });
-    return this.#flushing;
+    return this.#queued;
   }
 
   async #flushOnce(): Promise<void> {
-    const { metrics, client, keys } = this.#context;
+    const { metrics, call, keys } = this.#context;
     if (metrics.dirty) {
       this.#unflushed = addMetrics(this.#unflushed, metrics.takeDelta());
       this.#hasUnflushed = true;
@@ -90,8 +104,7 @@ export class StoredMetricsSync {
     }
     let seen: string;
     try {
-      await this.#context.ready();
-      seen = String(await client.eval(FLUSH_SCRIPT, 1, keys.metrics, ...args));
+      seen = String(await call((client) => client.eval(FLUSH_SCRIPT, 1, keys.metrics, ...args)));
     } catch {
       return; // Redis unreachable: keep the delta for the next flush.
     }
@@ -107,7 +120,8 @@ export class StoredMetricsSync {
   /** Reads the stored counters of every process since the last reset. */
   async read(): Promise<StoredMetrics> {
     await this.flush();
-    const hash = await this.#context.client.hgetall(this.#context.keys.metrics);
+    const key = this.#context.keys.metrics;
+    const hash = await this.#context.call((client) => client.hgetall(key));
     const counters = emptyMetrics();
     for (const name of METRIC_NAMES) {
       const value = Number(hash[name] ?? 0);
@@ -119,12 +133,9 @@ export class StoredMetricsSync {
 
   /** Zeroes the stored counters for everyone, and this process's counters. */
   async reset(): Promise<void> {
-    const generation = await this.#context.client.eval(
-      RESET_SCRIPT,
-      1,
-      this.#context.keys.metrics,
-      String(nowSeconds()),
-      ...METRIC_NAMES,
+    const key = this.#context.keys.metrics;
+    const generation = await this.#context.call((client) =>
+      client.eval(RESET_SCRIPT, 1, key, String(nowSeconds()), ...METRIC_NAMES),
     );
     this.#generation = String(generation);
     this.#context.metrics.reset();

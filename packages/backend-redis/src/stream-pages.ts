@@ -1,12 +1,12 @@
+import type { RedisCall } from "./context.js";
 import { type RawEntry, toRawEntries } from "./entries.js";
-import type { RedisClient } from "./options.js";
 
 /** Entries fetched per round trip when walking a whole stream. */
 export const PAGE_SIZE = 500;
 
 /** Walks a stream oldest first, one page per round trip, from `start` (inclusive). */
 export async function* pagesForward(
-  client: RedisClient,
+  call: RedisCall,
   key: string,
   options: { start?: string; pageSize?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<RawEntry[]> {
@@ -14,7 +14,10 @@ export async function* pagesForward(
   let cursor = options.start ?? "-";
   for (;;) {
     options.signal?.throwIfAborted();
-    const page = toRawEntries(await client.xrangeBuffer(key, cursor, "+", "COUNT", pageSize));
+    const from = cursor;
+    const page = toRawEntries(
+      await call((client) => client.xrangeBuffer(key, from, "+", "COUNT", pageSize)),
+    );
     if (page.length === 0) return;
     yield page;
     if (page.length < pageSize) return;
@@ -27,7 +30,7 @@ export async function* pagesForward(
  * size of each successive page, so a listing with a limit asks for about that many first.
  */
 export async function* pagesBackward(
-  client: RedisClient,
+  call: RedisCall,
   key: string,
   options: { start?: string; end?: string; firstPageSize?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<RawEntry[]> {
@@ -36,7 +39,10 @@ export async function* pagesBackward(
   const start = options.start ?? "-";
   for (;;) {
     options.signal?.throwIfAborted();
-    const page = toRawEntries(await client.xrevrangeBuffer(key, cursor, start, "COUNT", pageSize));
+    const [from, count] = [cursor, pageSize];
+    const page = toRawEntries(
+      await call((client) => client.xrevrangeBuffer(key, from, start, "COUNT", count)),
+    );
     if (page.length === 0) return;
     yield page;
     if (page.length < pageSize) return;

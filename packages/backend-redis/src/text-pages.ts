@@ -1,4 +1,4 @@
-import type { RedisClient } from "./options.js";
+import type { RedisCall } from "./context.js";
 
 /**
  * One stream entry as the client decoded it to text: invalid UTF-8 bytes became U+FFFD, so a
@@ -27,7 +27,7 @@ export interface TextPagesOptions {
  * of the next. At most two pages are held at a time.
  */
 export async function* textPages(
-  client: RedisClient,
+  call: RedisCall,
   key: string,
   options: TextPagesOptions,
 ): AsyncGenerator<TextEntry[]> {
@@ -35,9 +35,12 @@ export async function* textPages(
   const forward = options.direction === "forward";
   const start = options.start ?? "-";
   const fetch = (cursor: string, count: number): Promise<TextEntry[]> =>
-    (forward
-      ? client.xrange(key, cursor, "+", "COUNT", count)
-      : client.xrevrange(key, cursor, start, "COUNT", count)) as Promise<TextEntry[]>;
+    call(
+      (client) =>
+        (forward
+          ? client.xrange(key, cursor, "+", "COUNT", count)
+          : client.xrevrange(key, cursor, start, "COUNT", count)) as Promise<TextEntry[]>,
+    );
   let size = options.firstPageSize ?? pageSize;
   options.signal?.throwIfAborted();
   let pending = fetch(forward ? start : "+", size);

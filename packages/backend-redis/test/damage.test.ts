@@ -185,7 +185,7 @@ describe("recover", () => {
     expect(report.scan_after.anomalies).toEqual([]);
     expect(await raw.xlen(events)).toBe(2);
     expect((await store.listEvents()).map((e) => e.seq)).toEqual([1, 2]);
-    expect(await raw.exists(`${prefix}:local:quarantine`)).toBe(0);
+    expect(await raw.exists(`${prefix}:local:quarantine:${prefix}_local_events`)).toBe(0);
   });
 
   it("ignore mode only scans", async () => {
@@ -196,33 +196,42 @@ describe("recover", () => {
     expect(await raw.xlen(events)).toBe(8);
   });
 
-  it("quarantine copies each damaged entry whole, with its original id, before deleting it", async () => {
+  it("quarantine copies each damaged entry, with its original id, to the earlier implementation's quarantine stream before deleting it", async () => {
     const ids = await writeDamagedStore();
     const dir = mkdtempSync(join(tmpdir(), "papyra-quarantine-"));
     try {
       const report = await store.recover({ mode: "quarantine", quarantineDir: dir });
       expect(report.dropped_damaged).toBe(6);
-      const quarantineKey = `${prefix}:local:quarantine`;
+      // The earlier implementation's layout: {prefix}:{system}:quarantine:{source key, ':' -> '_'}.
+      const quarantineKey = `${prefix}:local:quarantine:${prefix}_local_events`;
       const files = readdirSync(dir);
       expect(files).toHaveLength(1);
       expect(report.quarantined_files).toEqual([quarantineKey, join(dir, files[0] as string)]);
       const copies = await raw.xrangeBuffer(quarantineKey, "-", "+");
       expect(copies).toHaveLength(6);
-      const noData = copies
-        .map(([, fields]) => fields.map((f) => f.toString("latin1")))
-        .find((fields) => fields[3] === ids.noData);
-      expect(noData).toEqual([
-        "source_key",
-        events,
+      const asText = copies.map(([, fields]) => fields.map((f) => f.toString("latin1")));
+      const noData = asText.find((fields) => fields[7] === ids.noData) as string[];
+      expect(noData.slice(0, 4)).toEqual(["source", events, "data", ""]);
+      expect(noData[4]).toBe("timestamp");
+      expect(Math.abs(Number(noData[5]) - Date.now() / 1000)).toBeLessThan(60);
+      expect(noData.slice(6)).toEqual([
         "source_id",
         ids.noData,
-        "payload",
-        "x",
-        "other",
-        "y",
+        "fields",
+        JSON.stringify({
+          encoding: "utf8",
+          fields: [
+            ["payload", "x"],
+            ["other", "y"],
+          ],
+        }),
       ]);
-      const notUtf8 = copies.find(([, fields]) => fields[3]?.toString() === ids.notUtf8);
-      expect(notUtf8?.[1][5]).toEqual(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      // An entry that was one `data` field is its `data`, byte for byte, and nothing more.
+      const notUtf8 = copies.find(([, fields]) => fields[7]?.toString() === ids.notUtf8);
+      expect(notUtf8?.[1][3]).toEqual(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      expect(notUtf8?.[1]).toHaveLength(8);
+      const notJson = asText.find((fields) => fields[7] === ids.notJson) as string[];
+      expect(notJson[3]).toBe('{"kind": "event", "system_id": ');
       const lines = readFileSync(join(dir, files[0] as string), "utf8")
         .trim()
         .split("\n");
@@ -243,7 +252,7 @@ describe("recover", () => {
     }
   });
 
-  it("quarantine without quarantineDir needs a store opened with an explicit quarantineKey", async () => {
+  it("quarantine without quarantineDir needs a store opened with an explicit quarantinePrefix", async () => {
     await writeDamagedStore();
     await expect(store.recover({ mode: "quarantine" })).rejects.toMatchObject({
       code: ErrorCode.validation,
@@ -252,11 +261,12 @@ describe("recover", () => {
     await using keyed = await openRedisStore({
       url: server.url,
       prefix,
-      quarantineKey: `${prefix}:damaged`,
+      quarantinePrefix: `${prefix}:damaged`,
     });
     const report = await keyed.recover({ mode: "quarantine" });
-    expect(report.quarantined_files).toEqual([`${prefix}:damaged`]);
-    expect(await raw.xlen(`${prefix}:damaged`)).toBe(6);
+    const quarantineKey = `${prefix}:damaged:${prefix}_local_events`;
+    expect(report.quarantined_files).toEqual([quarantineKey]);
+    expect(await raw.xlen(quarantineKey)).toBe(6);
     expect(await raw.xlen(events)).toBe(2);
   });
 });

@@ -51,9 +51,10 @@ describe("the backend definition", () => {
     expect(paths).toEqual(expect.arrayContaining(["prefix", "commandTimeoutMs", "retention"]));
   });
 
-  it("openRedisStore rejects bad options before connecting", async () => {
+  it("openRedisStore rejects bad options before connecting, as a configuration error", async () => {
+    // Like the file backends' open functions (and the CLI, exit 78).
     await expect(openRedisStore({ systemId: "" })).rejects.toMatchObject({
-      code: ErrorCode.validation,
+      code: ErrorCode.configuration,
     });
   });
 

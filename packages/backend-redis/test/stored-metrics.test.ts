@@ -83,3 +83,19 @@ describe("metrics kept in Redis", () => {
     expect((await cli.listEvents()).length).toBe(5);
   });
 });
+
+describe("reading the stored metrics", () => {
+  it("includes every count made before the call, also while a timer flush is running", async () => {
+    const prefix = `m-${randomUUID()}`;
+    // A flush every millisecond: most reads meet a flush that took its delta a moment before.
+    await using writer = await openRedisStore({
+      url: server.url,
+      prefix,
+      metricsFlushIntervalMs: 1,
+    });
+    for (let n = 1; n <= 60; n++) {
+      await writer.recordEvent(makeEvent(n));
+      expect((await writer.readStoredMetrics()).counters.records_written).toBe(n);
+    }
+  });
+});

@@ -145,6 +145,19 @@ export class RedisServer {
     throw new Error(`redis-server on port ${this.port} did not answer PING`);
   }
 
+  /**
+   * Freezes the process (SIGSTOP): the kernel still accepts connections and buffers what
+   * clients send, but nothing is answered, like a server stuck in a long command or a fork.
+   */
+  freeze(): void {
+    this.#child?.kill("SIGSTOP");
+  }
+
+  /** Lets a frozen process run again (SIGCONT); it then answers everything it buffered. */
+  thaw(): void {
+    this.#child?.kill("SIGCONT");
+  }
+
   /** Kills the process (SIGKILL by default: a crash) and waits for it to be gone. */
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const child = this.#child;
