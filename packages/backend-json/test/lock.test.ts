@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PersistenceLockedError } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
@@ -85,7 +85,7 @@ describe("writer lock", () => {
   it("the lock of a SIGKILLed writer does not block a restart", async () => {
     holder = await startHolder(path);
     await killAndWait(holder);
-    expect(existsSync(`${path}.lock`)).toBe(true);
+    expect(existsSync(join(dirname(path), `.${basename(path)}.lock`))).toBe(true);
     await using store = await openJsonStore({ path });
     await store.recordEvent(event(1));
     expect(await store.listEvents()).toHaveLength(1);
