@@ -92,8 +92,7 @@ export interface RecoveryConfig {
   onProgress?: (progress: Progress) => void;
 }
 
-const flag = (name: string) =>
-  z.boolean({ error: `${name} must be true or false` }).optional();
+const flag = (name: string) => z.boolean({ error: `${name} must be true or false` }).optional();
 
 /** zod schema of the serialisable part of {@link RecoveryConfig}. */
 export const recoveryConfigSchema = z

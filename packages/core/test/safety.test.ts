@@ -103,7 +103,9 @@ describe("runStartupCheck in recover mode over data that is not a store", () => 
 
 describe("force and dryRun are validated", () => {
   it("recovery config: booleans only", () => {
-    expect(() => validateRecoveryConfig({ mode: "repair", force: true, dryRun: true })).not.toThrow();
+    expect(() =>
+      validateRecoveryConfig({ mode: "repair", force: true, dryRun: true }),
+    ).not.toThrow();
     const bad = { mode: "repair", force: "yes", dryRun: 1 } as unknown as Parameters<
       typeof validateRecoveryConfig
     >[0];
