@@ -173,6 +173,7 @@ export class DurableMetrics {
   readonly #metrics: PersistenceMetrics;
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | null = null;
+  #holds = 0;
   #generation: number | null = null;
   #flushing: Promise<void> | null = null;
 
@@ -185,7 +186,9 @@ export class DurableMetrics {
   /** Reads the current generation and starts the periodic flush (the timer never keeps the process alive). */
   async start(): Promise<void> {
     this.#generation = (await readMetricsFile(this.path).catch(() => null))?.generation ?? 0;
-    this.#timer = setInterval(() => void this.flush(), this.#intervalMs);
+    this.#timer = setInterval(() => {
+      if (this.#holds === 0) void this.flush();
+    }, this.#intervalMs);
     this.#timer.unref();
   }
 
@@ -214,6 +217,24 @@ export class DurableMetrics {
   async resetStored(legacyPath: string): Promise<void> {
     await resetMetricsFile(this.path, undefined, legacyPath);
     await this.flush();
+  }
+
+  /**
+   * Holds back the timed flush until the returned function is called (an operation whose
+   * counts may still be dropped, see {@link discardPending}). Explicit flushes still run.
+   */
+  hold(): () => void {
+    this.#holds += 1;
+    let released = false;
+    return () => {
+      if (!released) this.#holds -= 1;
+      released = true;
+    };
+  }
+
+  /** Drops the counts not flushed yet (they stay in the in-process counters). */
+  discardPending(): void {
+    this.#metrics.takeDelta();
   }
 
   /** Stops the timer and flushes what is pending. */

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
+  ErrorCode,
   type ListQuery,
   type NormalizedListQuery,
   normalizeListQuery,
@@ -9,6 +10,7 @@ import {
   PersistenceUnavailableError,
   type RetentionPolicy,
 } from "@papyra/core";
+import type { DurableMetrics } from "./durable-metrics.js";
 import { type BatchSink, type Durability, GroupCommitWriter } from "./group-commit.js";
 import { migrateLegacySidecars } from "./legacy-sidecars.js";
 import { acquireStoreLock, assertNoLiveWriter } from "./store-lock.js";
@@ -184,5 +186,28 @@ export async function countedListing<T>(
     throw new PersistenceUnavailableError(`Cannot read ${what}: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Runs one maintenance operation with the durable metrics held (no timed flush meanwhile).
+ * When a read-only instance's operation is refused because the data is not a store, its
+ * counts are dropped rather than written to a new sidecar: a refusal leaves every file beside
+ * the data as it was.
+ */
+export async function holdingMetrics<T>(
+  durable: DurableMetrics,
+  readOnly: boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const release = durable.hold();
+  try {
+    return await fn();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (readOnly && code === ErrorCode.notAStore) durable.discardPending();
+    throw error;
+  } finally {
+    release();
   }
 }

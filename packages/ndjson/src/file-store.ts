@@ -30,6 +30,7 @@ import {
   checkStoreLocation,
   countedListing,
   type FileStoreSettings,
+  holdingMetrics,
   MaintenanceGate,
   openWriting,
   type ScanEffects,
@@ -234,20 +235,25 @@ export abstract class FileStore implements PersistenceBackend {
     validateRecoveryConfig(config);
     await this.#assertPresent();
     const dryRun = config.dryRun === true;
-    if (!dryRun) this.metrics.increment("recovery_attempts");
-    try {
-      return await this.#exclusive(dryRun, () =>
-        runRecovery(config, {
-          scan: (counted) =>
-            counted ? this.scan({ signal: config.signal }) : this.#uncountedScan(config.signal),
-          repair: (report) => this.repairFiles(report, config),
-          onStillDamaged: () => this.metrics.increment("recovery_failures"),
-        }),
-      );
-    } catch (error) {
-      if (!dryRun) this.metrics.increment("recovery_failures");
-      throw asStoreError(error, `recover ${this.path}`, config.signal);
-    }
+    return holdingMetrics(this.#durable, this.readOnly, async () => {
+      if (!dryRun) this.metrics.increment("recovery_attempts");
+      try {
+        return await this.#exclusive(dryRun, () =>
+          runRecovery(config, {
+            // A dry run's scan moves no counter and writes no checkpoint.
+            scan: (counted) =>
+              counted
+                ? this.scan({ signal: config.signal })
+                : this.scanFiles({ signal: config.signal }, { writeCheckpoint: false }),
+            repair: (report) => this.repairFiles(report, config),
+            onStillDamaged: () => this.metrics.increment("recovery_failures"),
+          }),
+        );
+      } catch (error) {
+        if (!dryRun) this.metrics.increment("recovery_failures");
+        throw asStoreError(error, `recover ${this.path}`, config.signal);
+      }
+    });
   }
 
   /**
@@ -261,14 +267,16 @@ export abstract class FileStore implements PersistenceBackend {
     validateCompactOptions(options);
     await this.#assertPresent();
     const dryRun = options.dryRun === true;
-    if (!dryRun) this.metrics.increment("compactions_triggered");
-    try {
-      const report = await this.#exclusive(dryRun, () => this.compactFiles(options));
-      return { dry_run: dryRun, ...report };
-    } catch (error) {
-      if (!dryRun) this.metrics.increment("compaction_errors");
-      throw asStoreError(error, `compact ${this.path}`, options.signal);
-    }
+    return holdingMetrics(this.#durable, this.readOnly, async () => {
+      if (!dryRun) this.metrics.increment("compactions_triggered");
+      try {
+        const report = await this.#exclusive(dryRun, () => this.compactFiles(options));
+        return { dry_run: dryRun, ...report };
+      } catch (error) {
+        if (!dryRun) this.metrics.increment("compaction_errors");
+        throw asStoreError(error, `compact ${this.path}`, options.signal);
+      }
+    });
   }
 
   /**
@@ -284,15 +292,6 @@ export abstract class FileStore implements PersistenceBackend {
   async resetStoredMetrics(): Promise<void> {
     await this.#assertPresent();
     await this.#durable.resetStored(this.legacySidecars.metrics);
-  }
-
-  /** A scan that moves no counter and writes no checkpoint: the first step of a dry run. */
-  async #uncountedScan(signal: AbortSignal | undefined): Promise<ScanReport> {
-    try {
-      return await this.scanFiles({ signal }, { writeCheckpoint: false });
-    } catch (error) {
-      throw asStoreError(error, `scan ${this.path}`, signal);
-    }
   }
 
   /** A read-only instance whose store is gone answers PersistenceNotFoundError (a writer created its store). */
