@@ -1,5 +1,5 @@
 import type { PersistenceBackend } from "@papyra/core";
-import type { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-codes.js";
 import type { Output } from "./output/output.js";
 import {
   buildOptions,
@@ -36,22 +36,56 @@ export interface CliContext {
   selection(): Promise<StoreSelection>;
 }
 
-/** Opens the selected store read-only, runs `fn`, and closes the store whatever happens. */
-export async function withStore<T>(
+/**
+ * The location of a "no store here" error (`PAPYRA_NOT_FOUND`, matched by code so any
+ * backend's copy of @papyra/core maps the same way), or null for any other error.
+ */
+function missingLocation(error: unknown): string | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { code, location } = error as { code?: unknown; location?: unknown };
+  if (code !== "PAPYRA_NOT_FOUND") return null;
+  return typeof location === "string" ? location : "the configured location";
+}
+
+/** What a command reports with `--allow-missing` when there is no store yet: a clean exit 0. */
+function noStoreYet(info: StoreInfo, location: string): CommandResult {
+  const message = `no store yet at ${location}`;
+  return {
+    exitCode: ExitCode.ok,
+    data: { store: info, missing: true, location, message },
+    print(out) {
+      out.line(`No store yet at ${location}.`);
+    },
+  };
+}
+
+/**
+ * Opens the selected store read-only, runs `fn`, and closes the store whatever happens. A
+ * location without a store rejects with the backend's PAPYRA_NOT_FOUND (exit 66), or, with
+ * `--allow-missing`, is a clean result saying there is no store yet.
+ */
+export async function withStore(
   context: CliContext,
   args: Record<string, unknown>,
-  fn: (store: OpenStore) => Promise<T>,
-): Promise<T> {
+  fn: (store: OpenStore) => Promise<CommandResult>,
+): Promise<CommandResult> {
   const selection = await context.selection();
   const options = buildOptions(selection, args, context.storeFlags.path, context.env, context.cwd);
-  const backend = await openSelectedStore(selection, options, context.cwd);
+  const info = storeInfo(selection);
   try {
-    return await fn({ backend, info: storeInfo(selection), selection });
-  } finally {
+    const backend = await openSelectedStore(selection, options, context.cwd);
     try {
-      await backend.close();
-    } catch (error) {
-      context.out.diag(`papyra: warning: closing the store failed: ${(error as Error).message}`);
+      return await fn({ backend, info, selection });
+    } finally {
+      try {
+        await backend.close();
+      } catch (error) {
+        context.out.diag(`papyra: warning: closing the store failed: ${(error as Error).message}`);
+      }
     }
+  } catch (error) {
+    const location = args["allow-missing"] === true ? missingLocation(error) : null;
+    if (location === null) throw error;
+    return noStoreYet(info, location);
   }
 }

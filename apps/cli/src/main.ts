@@ -1,6 +1,13 @@
-import { RECOVERY_MODES, STARTUP_MODES } from "@papyra/core";
-import yargs, { type Argv } from "yargs";
+import yargs from "yargs";
 import { prescan } from "./argv-prescan.js";
+import {
+  commandName,
+  compactOptions,
+  listingOptions,
+  recoverOptions,
+  startupOptions,
+  storeOptions,
+} from "./cli-options.js";
 import type { RecoverArgs } from "./commands/persistence.js";
 import type { StartupCheckArgs } from "./commands/startup-check.js";
 import type { CliContext, CommandResult } from "./context.js";
@@ -93,33 +100,6 @@ export async function runCli(run: CliRun): Promise<number> {
       }
     };
 
-  const listingOptions = (y: Argv) =>
-    y
-      .option("limit", { type: "string", describe: "Keep the newest N matching records" })
-      .option("since", {
-        type: "string",
-        describe: "From this time: epoch seconds, ISO-8601, or a duration ago (15m, 2h, 7d)",
-      })
-      .option("until", { type: "string", describe: "Up to this time (same forms as --since)" })
-      .option("reverse", { type: "boolean", describe: "Newest first" });
-
-  const startupOptions = (y: Argv, defaultMode: string) =>
-    y
-      .option("mode", { choices: STARTUP_MODES, default: defaultMode, describe: "Startup mode" })
-      .option("recovery-mode", {
-        choices: RECOVERY_MODES,
-        describe: "Recovery used by --mode recover (default repair)",
-      })
-      .option("quarantine-dir", {
-        type: "string",
-        describe: "Where quarantine copies damaged originals",
-      })
-      .option("full", {
-        type: "boolean",
-        describe: "Verify everything, not only what was written since the last clean scan",
-      })
-      .option("timeout-ms", { type: "string", describe: "Give up after this many milliseconds" });
-
   let parser = yargs(run.argv)
     .scriptName("papyra")
     .usage("$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.")
@@ -190,7 +170,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "scan",
           "Full scan; exit 2 if anything is found",
-          {},
+          storeOptions,
           handle("persistence scan", async (a) =>
             (await import("./commands/persistence.js")).scanCommand(context, a),
           ),
@@ -198,17 +178,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "recover",
           "Recover (default repair), then scan; exit 2 if anything remains",
-          (c) =>
-            c
-              .option("mode", {
-                choices: RECOVERY_MODES,
-                default: "repair",
-                describe: "Recovery mode",
-              })
-              .option("quarantine-dir", {
-                type: "string",
-                describe: "Where quarantine copies damaged originals",
-              }),
+          recoverOptions,
           handle("persistence recover", async (a) =>
             (await import("./commands/persistence.js")).recoverCommand(context, a as RecoverArgs),
           ),
@@ -228,7 +198,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "compact",
           "Remove what retention excludes and print the report",
-          {},
+          compactOptions,
           handle("persistence compact", async (a) =>
             (await import("./commands/persistence.js")).compactCommand(context, a),
           ),
@@ -237,7 +207,7 @@ export async function runCli(run: CliRun): Promise<number> {
           "inspect",
           "What the store holds: counts, time span, capabilities, retention",
           (c) =>
-            c.option("show-metrics", {
+            storeOptions(c).option("show-metrics", {
               type: "boolean",
               describe: "Also show the durable metrics",
             }),
@@ -301,7 +271,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "summary",
           "The latest audit",
-          {},
+          storeOptions,
           handle("inspect summary", async (a) =>
             (await import("./commands/inspect.js")).inspectSummaryCommand(context, a),
           ),
@@ -313,7 +283,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "persistence",
           "Counters kept by the store across processes since the last reset",
-          {},
+          storeOptions,
           handle("metrics persistence", async (a) =>
             (await import("./commands/metrics.js")).metricsCommand(context, a),
           ),
@@ -321,7 +291,7 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "reset",
           "Zero the durable counters",
-          {},
+          storeOptions,
           handle("metrics reset", async (a) =>
             (await import("./commands/metrics.js")).metricsResetCommand(context, a),
           ),
@@ -373,30 +343,4 @@ export async function runCli(run: CliRun): Promise<number> {
     return code;
   }
   return exitCode;
-}
-
-const COMMAND_WORDS = new Set([
-  "doctor",
-  "run",
-  "persistence",
-  "scan",
-  "recover",
-  "startup-check",
-  "compact",
-  "inspect",
-  "events",
-  "audits",
-  "dead-letters",
-  "summary",
-  "metrics",
-  "reset",
-  "backends",
-  "demo",
-]);
-
-function commandName(argv: readonly string[]): string {
-  const words = argv.filter((a) => COMMAND_WORDS.has(a));
-  const first = words[0];
-  if (first === undefined) return "papyra";
-  return first === "backends" || first === "demo" ? first : words.slice(0, 2).join(" ");
 }

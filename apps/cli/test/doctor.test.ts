@@ -99,12 +99,14 @@ describe("doctor run", () => {
     writer.kill("SIGKILL");
   });
 
-  it("exits 69 when the store cannot be opened", async () => {
-    const dir = tempProject();
-    const { code } = await papyra(["doctor", "run", "--path", "nowhere/papyra.ndjson"], {
-      cwd: dir,
-    });
-    expect(code).toBe(69);
+  it("exits 66 when there is no store (a mistyped directory), 69 when the store cannot be opened", async () => {
+    const dir = tempProject({ "a-directory/keep.txt": "" });
+    const [missing, unavailable] = await Promise.all([
+      papyra(["doctor", "run", "--path", "nowhere/papyra.ndjson"], { cwd: dir }),
+      papyra(["doctor", "run", "--path", "a-directory"], { cwd: dir }),
+    ]);
+    expect(missing.code).toBe(66);
+    expect(unavailable.code).toBe(69);
   });
 });
 

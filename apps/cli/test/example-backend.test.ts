@@ -139,8 +139,8 @@ describe("a third-party backend installed in the user's project", () => {
     expect(metrics.stdout).toContain("metrics: <unavailable>");
   });
 
-  it("missing options are named with their flag and variable (78); a missing store directory is 69", async () => {
-    const [missing, unavailable] = await Promise.all([
+  it("missing options are named with their flag and variable (78); a missing store directory is no store (66), by the backend's error code", async () => {
+    const [missing, noStore] = await Promise.all([
       papyra(["inspect", "events", "--backend", "example"], { cwd: project }),
       papyra(["inspect", "events", "--backend", "example", "--example-dir", "nope"], {
         cwd: project,
@@ -148,7 +148,14 @@ describe("a third-party backend installed in the user's project", () => {
     ]);
     expect(missing.code).toBe(78);
     expect(missing.stderr).toMatch(/- dir \(--example-dir, \$PAPYRA_EXAMPLE_DIR\):/);
-    expect(unavailable.code).toBe(69);
+    expect(noStore.code).toBe(66);
+    expect(noStore.stderr).toContain("No example store at");
+    const allowed = await papyra(
+      ["inspect", "events", "--backend", "example", "--example-dir", "nope", "--allow-missing"],
+      { cwd: project },
+    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain("No store yet at");
   });
 });
 

@@ -20,6 +20,7 @@ const definition = (name: string, create: string) =>
 // `crash` fails with a plain Error (a bug, not a Papyra error); `damaged` always has an
 // anomaly that its recovery cannot remove.
 const project = tempProject({
+  "a-directory/keep.txt": "",
   ...fakePackage("crash", definition("crash", 'async () => { throw new Error("kaput"); }')),
   ...fakePackage(
     "damaged",
@@ -55,16 +56,19 @@ const STORE_COMMANDS = [
 
 describe("the exit codes every command that opens a store can give", () => {
   for (const command of STORE_COMMANDS) {
-    it(`${command.join(" ")}: 64 unknown flag, 69 unavailable, 70 internal, 78 not installed`, async () => {
+    it(`${command.join(" ")}: 64 unknown flag, 66 no store, 69 unavailable, 70 internal, 78 not installed`, async () => {
       const runs = await Promise.all([
         papyra([...command, "--no-such-flag"], { cwd: project }),
         papyra([...command, "--path", "missing-dir/papyra.ndjson"], { cwd: project }),
+        papyra([...command, "--path", "a-directory"], { cwd: project }),
         papyra([...command, "--backend", "crash"], { cwd: project }),
         papyra([...command, "--backend", "nosuch"], { cwd: project }),
       ]);
-      expect(runs.map((r) => r.code)).toEqual([64, 69, 70, 78]);
-      expect(runs[2]?.stderr).toContain("kaput");
-      expect(runs[3]?.stderr).toContain("npm install @papyra/backend-nosuch");
+      expect(runs.map((r) => r.code)).toEqual([64, 66, 69, 70, 78]);
+      expect(runs[1]?.stderr).toContain(join(project, "missing-dir/papyra.ndjson"));
+      expect(runs[2]?.stderr).toContain("not a regular file");
+      expect(runs[3]?.stderr).toContain("kaput");
+      expect(runs[4]?.stderr).toContain("npm install @papyra/backend-nosuch");
       for (const run of runs) expect(run.stdout).toBe("");
     });
   }

@@ -1,5 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -191,4 +202,52 @@ export function startWriter(storePath: string): Promise<ChildProcess> {
     });
     child.on("exit", (code) => reject(new Error(`writer exited with ${code}: ${err}`)));
   });
+}
+
+/**
+ * Every file under `dir` (recursively, dot-files included) with the sha256 of its bytes, and
+ * every directory: compare two snapshots to prove a command changed nothing at all.
+ */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const name of readdirSync(join(dir, sub))) {
+      const rel = sub ? `${sub}/${name}` : name;
+      if (statSync(join(dir, rel)).isDirectory()) {
+        out[`${rel}/`] = "dir";
+        walk(rel);
+      } else {
+        out[rel] = createHash("sha256")
+          .update(readFileSync(join(dir, rel)))
+          .digest("hex");
+      }
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** Text that is not a store: the shape of /etc/passwd. */
+export const PASSWD_TEXT = [
+  "root:x:0:0:root:/root:/bin/bash",
+  "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
+  "bin:x:2:2:bin:/bin:/usr/sbin/nologin",
+  "sys:x:3:3:sys:/dev:/usr/sbin/nologin",
+  "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin",
+  "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
+  "",
+].join("\n");
+
+/** Binary data that is not a store: deterministic bytes of every value, some of them newlines. */
+export function binaryBytes(length = 4096): Buffer {
+  const bytes = Buffer.alloc(length);
+  let x = 0x2545f491;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  bytes.write("\x7fELF", 0, "latin1");
+  return bytes;
 }

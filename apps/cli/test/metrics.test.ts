@@ -89,11 +89,14 @@ describe("metrics persistence | reset", () => {
     expect(reset.stdout).toMatch(/nothing to reset/);
   });
 
-  it("exits 69 when the store cannot be opened", async () => {
-    const [a, b] = await Promise.all([
-      papyra(["metrics", "persistence", "--path", "no/such/dir.ndjson"], { cwd: tempProject() }),
-      papyra(["metrics", "reset", "--path", "no/such/dir.ndjson"], { cwd: tempProject() }),
+  it("exits 66 when there is no store (a mistyped directory), 69 when it cannot be opened", async () => {
+    const cwd = tempProject({ "a-directory/keep.txt": "" });
+    const runs = await Promise.all([
+      papyra(["metrics", "persistence", "--path", "no/such/dir.ndjson"], { cwd }),
+      papyra(["metrics", "reset", "--path", "no/such/dir.ndjson"], { cwd }),
+      papyra(["metrics", "persistence", "--path", "a-directory"], { cwd }),
+      papyra(["metrics", "reset", "--path", "a-directory"], { cwd }),
     ]);
-    expect([a.code, b.code]).toEqual([69, 69]);
+    expect(runs.map((r) => r.code)).toEqual([66, 66, 69, 69]);
   });
 });

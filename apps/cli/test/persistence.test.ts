@@ -56,15 +56,15 @@ describe("persistence scan", () => {
     expect(scan.anomalies[0]).toMatchObject({ type: "CORRUPTED_LINE", line: 3 });
   });
 
-  it("exits 69 when the store's directory does not exist", async () => {
+  it("exits 66 (PAPYRA_NOT_FOUND) when the store's directory does not exist", async () => {
     const dir = tempProject();
     const { code, stderr, doc } = await papyraJson(
       ["persistence", "scan", "--path", "missing/x.ndjson"],
       { cwd: dir },
     );
-    expect(code).toBe(69);
-    expect(stderr).toMatch(/missing/);
-    expect(doc).toMatchObject({ ok: false, exit_code: 69, error: { code: "PAPYRA_UNAVAILABLE" } });
+    expect(code).toBe(66);
+    expect(stderr).toContain(join(dir, "missing/x.ndjson"));
+    expect(doc).toMatchObject({ ok: false, exit_code: 66, error: { code: "PAPYRA_NOT_FOUND" } });
   });
 });
 
@@ -193,6 +193,7 @@ describe("persistence inspect", () => {
       capabilities: { scan: true, recover: true, compact: true },
     });
     expect(json.doc).not.toHaveProperty("metrics");
+    expect(existsSync(join(dir, ".papyra.ndjson.lock"))).toBe(false);
     expect(existsSync(join(dir, "papyra.ndjson.lock"))).toBe(false);
   });
 });

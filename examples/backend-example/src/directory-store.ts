@@ -20,6 +20,7 @@ import {
   PersistenceConfigurationError,
   PersistenceDamagedError,
   PersistenceMetrics,
+  PersistenceNotFoundError,
   PersistenceUnavailableError,
   type RecordByKind,
   type RecordKind,
@@ -28,6 +29,7 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  validateCompactOptions,
   validateRecoveryConfig,
 } from "@papyra/core";
 
@@ -131,6 +133,7 @@ export class DirectoryStore implements PersistenceBackend {
       const before = await this.#scan(config);
       const report: RecoveryReport = {
         mode: config.mode,
+        dry_run: config.dryRun === true,
         scan_before: before,
         repaired_files: [],
         quarantined_files: [],
@@ -141,6 +144,13 @@ export class DirectoryStore implements PersistenceBackend {
       if (config.mode === "ignore" || before.anomalies.length === 0) return report;
       for (const anomaly of before.anomalies) {
         if (anomaly.type === "UNEXPECTED_FILE") continue; // not ours to delete; it stays reported
+        if (config.dryRun) {
+          // Only this store's own record files are ever touched, so there is no foreign data
+          // to refuse (`force` changes nothing); a dry run just says what would happen.
+          if (anomaly.type !== "TRUNCATED_LINE") report.dropped_damaged += 1;
+          report.repaired_files.push(anomaly.path);
+          continue;
+        }
         if (config.mode === "quarantine" && config.quarantineDir) {
           await mkdir(config.quarantineDir, { recursive: true });
           const copy = join(config.quarantineDir, `${Date.now()}-${anomaly.path.split("/").pop()}`);
@@ -156,7 +166,7 @@ export class DirectoryStore implements PersistenceBackend {
         }
         report.repaired_files.push(anomaly.path);
       }
-      report.scan_after = await this.#scan(config);
+      if (!config.dryRun) report.scan_after = await this.#scan(config);
       return report;
     } catch (error) {
       this.metrics.increment("recovery_failures");
@@ -165,6 +175,8 @@ export class DirectoryStore implements PersistenceBackend {
   }
 
   async compact(options: CompactOptions = {}): Promise<CompactionReport> {
+    validateCompactOptions(options);
+    const dryRun = options.dryRun === true;
     this.metrics.increment("compactions_triggered");
     try {
       const scan = await this.#scan(options);
@@ -176,10 +188,11 @@ export class DirectoryStore implements PersistenceBackend {
       let afterBytes = 0;
       for (const entry of entries) {
         if (kept.has(entry)) afterBytes += entry.bytes;
-        else await rm(join(this.#dir, entry.name), { force: true });
+        else if (!dryRun) await rm(join(this.#dir, entry.name), { force: true });
       }
       const beforeBytes = entries.reduce((sum, e) => sum + e.bytes, 0);
       return {
+        dry_run: dryRun,
         before_records: entries.length,
         after_records: kept.size,
         removed_records: entries.length - kept.size,
@@ -373,9 +386,19 @@ export class DirectoryStore implements PersistenceBackend {
   }
 }
 
-/** Opens (creating it unless read-only) a directory store. */
+/**
+ * Opens (creating it unless read-only) a directory store. As the `BackendContext` contract
+ * asks, a read-only open of a directory that does not exist is PersistenceNotFoundError and
+ * creates nothing.
+ */
 export async function openDirectoryStore(options: DirectoryStoreOptions): Promise<DirectoryStore> {
   const readOnly = options.readOnly === true;
+  if (readOnly && !(await stat(options.dir).catch(() => null))?.isDirectory()) {
+    throw new PersistenceNotFoundError(
+      options.dir,
+      `No example store at ${options.dir}: the directory does not exist. Check --example-dir; pass --allow-missing to treat it as "no store yet".`,
+    );
+  }
   try {
     if (!readOnly) await mkdir(options.dir, { recursive: true });
     const names = await readdir(options.dir);

@@ -28,6 +28,7 @@ import {
   makeCheckpoint,
   readCheckpoint,
   repairFile,
+  type ScanEffects,
   scanFile,
   scanFileTail,
   sealTornTail,
@@ -108,7 +109,7 @@ export class JsonFileBackend extends FileStore {
    * last clean full scan is read, when the file is still the same one (identity and a hash of
    * the bytes before that point); otherwise everything is.
    */
-  protected async scanFiles(options: ScanOptions): Promise<ScanReport> {
+  protected async scanFiles(options: ScanOptions, effects: ScanEffects): Promise<ScanReport> {
     options.signal?.throwIfAborted();
     // In the writing process, stop where the writer's last complete batch ends (no torn read).
     const endOffset = this.inProcessWriterEnd();
@@ -137,7 +138,9 @@ export class JsonFileBackend extends FileStore {
     let start = { offset: 0, line: 1, records: 0 };
     let incremental = false;
     if (options.incremental) {
-      const checkpoint = await readCheckpoint(this.sidecars.checkpoint);
+      const checkpoint =
+        (await readCheckpoint(this.sidecars.checkpoint)) ??
+        (await readCheckpoint(this.legacySidecars.checkpoint));
       if (checkpoint && (await checkpointMatches(this.path, checkpoint))) {
         start = {
           offset: checkpoint.offset,
@@ -156,7 +159,7 @@ export class JsonFileBackend extends FileStore {
       onProgress: options.onProgress,
     });
     const anomalies = [...result.anomalies, ...leftovers];
-    if (result.anomalyCount === 0) {
+    if (result.anomalyCount === 0 && effects.writeCheckpoint) {
       // Remember where this clean scan ended, so the next startup check can start there.
       const checkpoint = await makeCheckpoint(
         this.path,
@@ -178,25 +181,30 @@ export class JsonFileBackend extends FileStore {
 
   /**
    * `repair` rewrites the file keeping every valid record (in order, byte for byte) that
-   * retention keeps, and deletes temp files of interrupted rewrites; `quarantine` first copies
-   * the damaged original into `quarantineDir`.
+   * retention keeps, then deletes temp files of interrupted rewrites; `quarantine` first copies
+   * the damaged original into `quarantineDir`. A file that does not look like a store is
+   * refused, untouched, unless `force`; a dry run fills the report and changes nothing.
    */
   protected async repairFiles(report: RecoveryReport, config: RecoveryConfig): Promise<void> {
-    for (const temp of await findTempFiles(this.path)) await unlink(temp).catch(() => {});
     const exists = await stat(this.path).catch(() => null);
-    if (!exists) return;
-    const planner = await this.#plan(config.signal);
-    const result = await repairFile(this.path, {
-      keep: planner ? (info) => planner.keep(info) : undefined,
-      quarantineDir: config.mode === "quarantine" ? config.quarantineDir : undefined,
-      maxLineBytes: this.maxLineBytes,
-      signal: config.signal,
-      onProgress: config.onProgress,
-    });
-    if (result.changed) report.repaired_files.push(this.path);
-    if (result.quarantinedTo) report.quarantined_files.push(result.quarantinedTo);
-    report.dropped_damaged = result.droppedDamaged;
-    report.dropped_by_retention = result.droppedByRetention;
+    if (exists) {
+      const planner = await this.#plan(config.signal);
+      const result = await repairFile(this.path, {
+        keep: planner ? (info) => planner.keep(info) : undefined,
+        quarantineDir: config.mode === "quarantine" ? config.quarantineDir : undefined,
+        force: config.force,
+        dryRun: config.dryRun,
+        maxLineBytes: this.maxLineBytes,
+        signal: config.signal,
+        onProgress: config.onProgress,
+      });
+      if (result.changed) report.repaired_files.push(this.path);
+      if (result.quarantinedTo) report.quarantined_files.push(result.quarantinedTo);
+      report.dropped_damaged = result.droppedDamaged;
+      report.dropped_by_retention = result.droppedByRetention;
+    }
+    if (config.dryRun) return;
+    for (const temp of await findTempFiles(this.path)) await unlink(temp).catch(() => {});
   }
 
   /** Two passes over the file (`compactFile` of @papyra/ndjson): plan retention, then rewrite. */
@@ -204,6 +212,8 @@ export class JsonFileBackend extends FileStore {
     const exists = await stat(this.path).catch(() => null);
     const result = exists
       ? await compactFile(this.path, this.retention, {
+          force: options.force,
+          dryRun: options.dryRun,
           maxLineBytes: this.maxLineBytes,
           signal: options.signal,
           onProgress: options.onProgress,

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { PersistenceUnavailableError } from "@papyra/core";
+import { PersistenceNotFoundError, PersistenceUnavailableError } from "@papyra/core";
 import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JsonFileBackend, openJsonStore } from "../src/index.js";
@@ -129,15 +129,15 @@ describe("write errors and group commit", () => {
     await store.close();
   });
 
-  it("a missing directory fails open with PersistenceUnavailableError", async () => {
-    for (const readOnly of [false, true]) {
-      const error = await openJsonStore({
-        path: join(dir, "nope", "store.ndjson"),
-        readOnly,
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(PersistenceUnavailableError);
-      expect((error as Error).message).toContain("does not exist");
-    }
+  it("a missing directory fails a writer's open with PersistenceUnavailableError, a reader's with PersistenceNotFoundError", async () => {
+    const path = join(dir, "nope", "store.ndjson");
+    const writer = await openJsonStore({ path }).catch((e: unknown) => e);
+    expect(writer).toBeInstanceOf(PersistenceUnavailableError);
+    expect((writer as Error).message).toContain("does not exist");
+    const reader = await openJsonStore({ path, readOnly: true }).catch((e: unknown) => e);
+    expect(reader).toBeInstanceOf(PersistenceNotFoundError);
+    expect((reader as Error).message).toContain("directory");
+    expect(existsSync(join(dir, "nope"))).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PersistenceLockedError } from "@papyra/core";
 import { readLockHolder, sidecarPaths } from "@papyra/ndjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -88,7 +88,7 @@ describe("writer lock", () => {
   it("the lock of a SIGKILLed writer does not block a restart", async () => {
     holder = await startHolder(path);
     await killAndWait(holder);
-    expect(existsSync(`${path}.lock`)).toBe(true);
+    expect(existsSync(join(dirname(path), `.${basename(path)}.lock`))).toBe(true);
     await using store = await openJsonStore({ path });
     await store.recordEvent(event(1));
     expect(await store.listEvents()).toHaveLength(1);

@@ -67,7 +67,7 @@ describe("recovery of randomly damaged stores (property)", () => {
   });
   afterAll(() => removeDir(dir));
 
-  it("keeps every valid record in order, byte for byte, and the scan after is clean", async () => {
+  it("keeps every valid record in order, byte for byte, and the scan after is clean (refusing, untouched, what is mostly not records unless forced)", async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -110,10 +110,30 @@ describe("recovery of randomly damaged stores (property)", () => {
             )
             .map((l) => l.bytes.toString("latin1"));
 
+          // Whether the file looks like a store (SPEC §9): repair is owed when records are at
+          // least as many as damaged lines; with no record and a damaged complete line it
+          // must refuse. In between (a torn last line) either is allowed.
+          const all = splitLines(content);
+          const records = all.filter((l) => classify(l.bytes) === "record").length;
+          const damaged = all.filter(
+            (l) =>
+              classify(l.bytes) === "damage" || (!l.terminated && classify(l.bytes) !== "record"),
+          );
+          const mustRepair = records > 0 && damaged.length <= records;
+          const mustRefuse = records === 0 && damaged.some((l) => l.terminated);
+
           const path = join(dir, `store-${run++}.ndjson`);
           await writeFile(path, content);
           await using store = await openJsonStore({ path, readOnly: true });
-          const report = await store.recover({ mode: "repair" });
+          const unforced = await store.recover({ mode: "repair" }).catch((e: unknown) => e);
+          if ((unforced as { code?: unknown }).code === "PAPYRA_NOT_A_STORE") {
+            expect(mustRepair).toBe(false);
+            expect((await readFile(path)).equals(content)).toBe(true);
+          } else {
+            expect(mustRefuse).toBe(false);
+            expect((unforced as { mode?: unknown }).mode).toBe("repair");
+          }
+          const report = await store.recover({ mode: "repair", force: true });
           expect(report.scan_after.anomalies).toEqual([]);
           const after = splitLines(await readFile(path));
           expect(after.every((l) => l.terminated)).toBe(true);

@@ -1,9 +1,10 @@
-import { existsSync } from "node:fs";
 import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   encodeRecord,
   PersistenceDamagedError,
+  PersistenceNotAStoreError,
+  PersistenceNotFoundError,
   PersistenceUnavailableError,
   PersistenceValidationError,
 } from "@papyra/core";
@@ -22,10 +23,15 @@ describe("JSON store behaviour", () => {
   });
   afterEach(() => removeDir(dir));
 
-  it("read-only: no lock, no file created, record* reject, a missing file is an empty store", async () => {
+  it("read-only: no lock, no file created, record* reject; a missing file is no store (PAPYRA_NOT_FOUND), an empty one is", async () => {
+    const missing = await openJsonStore({ path, readOnly: true }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(PersistenceNotFoundError);
+    expect((missing as PersistenceNotFoundError).location).toBe(path);
+    expect((missing as Error).message).toContain(path);
+    expect(await readdir(dir)).toEqual([]);
+    await writeFile(path, "");
     await using store = await openJsonStore({ path, readOnly: true });
-    expect(existsSync(`${path}.lock`)).toBe(false);
-    expect(existsSync(path)).toBe(false);
+    expect(await readdir(dir)).toEqual(["store.ndjson"]);
     expect(await store.listEvents()).toEqual([]);
     expect((await store.scan()).anomalies).toEqual([]);
     const error = await store.recordEvent(event(1)).catch((e: unknown) => e);
@@ -87,9 +93,15 @@ describe("JSON store behaviour", () => {
     ]);
     expect(scan.records_scanned).toBe(3);
     expect((await store.listEvents()).length).toBe(2);
-    await expect(store.compact()).rejects.toBeInstanceOf(PersistenceDamagedError);
+    // Six damaged lines against three records: mostly not a store, so nothing is rewritten
+    // unless forced (SPEC §9); forced compaction still refuses the damage.
+    await expect(store.compact()).rejects.toBeInstanceOf(PersistenceNotAStoreError);
+    await expect(store.recover({ mode: "repair" })).rejects.toBeInstanceOf(
+      PersistenceNotAStoreError,
+    );
+    await expect(store.compact({ force: true })).rejects.toBeInstanceOf(PersistenceDamagedError);
     expect((await readFile(path)).equals(content)).toBe(true);
-    const report = await store.recover({ mode: "repair" });
+    const report = await store.recover({ mode: "repair", force: true });
     expect(report.dropped_damaged).toBe(6);
     expect(await readFile(path, "utf8")).toBe(`${line(1)}\n\n   \n${unknown}\n${line(2)}\n`);
   });

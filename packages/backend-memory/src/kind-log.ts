@@ -69,6 +69,13 @@ export class KindLog {
     return removed;
   }
 
+  /** A log holding the same records (the entries are shared; they are never mutated). */
+  copy(): KindLog {
+    const copy = new KindLog();
+    for (const entry of this.oldestFirst()) copy.push(entry);
+    return copy;
+  }
+
   /** Stored records, newest first. */
   *newestFirst(): Generator<StoredEntry> {
     for (let i = this.#entries.length - 1; i >= this.#head; i--)

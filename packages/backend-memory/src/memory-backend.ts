@@ -2,6 +2,7 @@ import {
   type ActorEvent,
   type AuditSnapshot,
   type CompactionReport,
+  type CompactOptions,
   type DeadLetter,
   encodeRecord,
   finishListing,
@@ -24,6 +25,7 @@ import {
   recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
+  validateCompactOptions,
 } from "@papyra/core";
 import { KindLog, readEntry, type StoredEntry } from "./kind-log.js";
 
@@ -118,12 +120,18 @@ export class MemoryBackend implements PersistenceBackend {
 
   /**
    * Memory cannot be damaged the way files can: recovery validates its config, scans before
-   * and after, and repairs nothing. Rejects after close, like every mutating operation.
+   * and after, and repairs nothing (a dry run says the same). Rejects after close, like every
+   * mutating operation.
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    const { mode } = parseOrThrow(
+    const { mode, dryRun } = parseOrThrow(
       recoveryConfigSchema,
-      { mode: config.mode, quarantineDir: config.quarantineDir },
+      {
+        mode: config.mode,
+        quarantineDir: config.quarantineDir,
+        force: config.force,
+        dryRun: config.dryRun,
+      },
       "recovery config",
     );
     if (this.#closed) throw new PersistenceClosedError("recover");
@@ -134,6 +142,7 @@ export class MemoryBackend implements PersistenceBackend {
       const scanAfter = await this.scan({ signal: config.signal });
       return {
         mode,
+        dry_run: dryRun === true,
         scan_before: scanBefore,
         repaired_files: [],
         quarantined_files: [],
@@ -147,10 +156,15 @@ export class MemoryBackend implements PersistenceBackend {
     }
   }
 
-  /** Removes physically what retention excludes (records aged out since they were written). */
-  async compact(options: { signal?: AbortSignal } = {}): Promise<CompactionReport> {
+  /**
+   * Removes physically what retention excludes (records aged out since they were written).
+   * With `dryRun`, works on a copy: the same figures, nothing removed.
+   */
+  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
     if (this.#closed) throw new PersistenceClosedError("compact");
-    this.metrics.increment("compactions_triggered");
+    validateCompactOptions(options);
+    const dryRun = options.dryRun === true;
+    if (!dryRun) this.metrics.increment("compactions_triggered");
     try {
       options.signal?.throwIfAborted();
       let beforeRecords = 0;
@@ -159,7 +173,7 @@ export class MemoryBackend implements PersistenceBackend {
       let afterBytes = 0;
       const now = nowSeconds();
       for (const kind of RECORD_KINDS) {
-        const log = this.#logs[kind];
+        const log = dryRun ? this.#logs[kind].copy() : this.#logs[kind];
         beforeRecords += log.count;
         beforeBytes += log.bytes;
         this.#trim(log, now);
@@ -167,9 +181,12 @@ export class MemoryBackend implements PersistenceBackend {
         afterRecords += log.count;
         afterBytes += log.bytes;
       }
-      this.#writesSinceSweep = 0;
-      this.#storedAtSweep = afterRecords;
+      if (!dryRun) {
+        this.#writesSinceSweep = 0;
+        this.#storedAtSweep = afterRecords;
+      }
       return {
+        dry_run: dryRun,
         before_records: beforeRecords,
         after_records: afterRecords,
         removed_records: beforeRecords - afterRecords,
@@ -178,7 +195,7 @@ export class MemoryBackend implements PersistenceBackend {
         reclaimed_bytes: beforeBytes - afterBytes,
       };
     } catch (error) {
-      this.metrics.increment("compaction_errors");
+      if (!dryRun) this.metrics.increment("compaction_errors");
       throw error;
     }
   }

@@ -7,16 +7,17 @@ import {
   RetentionPlanner,
   type RetentionPolicy,
 } from "@papyra/core";
-import { rewriteKeeping, scanFile } from "@papyra/ndjson";
+import { type FileScanResult, refuseNonStore, rewriteKeeping, scanFile } from "@papyra/ndjson";
 import { progressAcross } from "./progress.js";
 import type { SegmentFile, SegmentSet } from "./segments.js";
 
 /**
  * Removes what retention excludes from a rotation set, and nothing else. Pass one reads every
- * segment, oldest first, to plan retention across the whole set (refusing any damage with
- * PersistenceDamagedError before anything changes); pass two rewrites segment by segment, each
- * atomically (ndjson's rewriteKeeping), so a crash leaves every segment either old or new. The
- * caller holds the writer lock or has paused its writer.
+ * segment, oldest first, to plan retention across the whole set (refusing, before anything
+ * changes, a segment that does not look like a store unless `force`, then any damage with
+ * PersistenceDamagedError); pass two rewrites segment by segment, each atomically (ndjson's
+ * rewriteKeeping), so a crash leaves every segment either old or new. A dry run only counts
+ * in pass two. The caller holds the writer lock or has paused its writer.
  */
 export async function compactSet(
   set: SegmentSet,
@@ -32,14 +33,18 @@ export async function compactSet(
   const planner = new RetentionPlanner(retention);
   let beforeRecords = 0;
   let damage = 0;
+  const scans: FileScanResult[] = [];
   for (const segment of segments) {
     const scan = await scanFile(segment.path, {
+      maxAnomalies: 0,
       signal: options.signal,
       onRecord: (info) => planner.observe(info),
     });
+    scans.push(scan);
     beforeRecords += scan.records;
     damage += scan.anomalyCount;
   }
+  if (!options.force) for (const scan of scans) refuseNonStore(scan.path, scan.shape, "compact");
   if (damage > 0) throw new PersistenceDamagedError(set.path, damage);
   const report: CompactionReport = {
     before_records: beforeRecords,
@@ -55,6 +60,7 @@ export async function compactSet(
   for (const segment of segments) {
     const result = await rewriteKeeping(segment.path, {
       keep: (info) => planner.keep(info),
+      dryRun: options.dryRun,
       signal: options.signal,
       onProgress: progress.forFile(),
     });

@@ -14,6 +14,10 @@ export interface SetScanContext {
   set: SegmentSet;
   /** The incremental-scan checkpoint sidecar. */
   checkpointPath: string;
+  /** Its first-release name, read when the current one holds no checkpoint. */
+  legacyCheckpointPath?: string;
+  /** Store where a clean scan ended (false in dry runs). Default true. */
+  writeCheckpoint?: boolean;
   /** Where this process's writer's last complete batch ends in the active segment, if it writes. */
   activeEnd: () => number | undefined;
 }
@@ -28,7 +32,9 @@ export async function scanSet(ctx: SetScanContext, options: ScanOptions): Promis
   options.signal?.throwIfAborted();
   const listing = await ctx.set.listDirectory();
   if (options.sampleSize !== undefined) return sampleSet(ctx, listing, options);
-  const checkpoint = options.incremental ? await SetCheckpoint.read(ctx.checkpointPath) : null;
+  const checkpoint = options.incremental
+    ? await SetCheckpoint.read(ctx.checkpointPath, ctx.legacyCheckpointPath)
+    : null;
   const anomalies: Anomaly[] = [];
   const clean: CleanSegment[] = [];
   let lineAnomalies = 0;
@@ -76,7 +82,9 @@ export async function scanSet(ctx: SetScanContext, options: ScanOptions): Promis
     });
   }
   anomalies.push(...fileAnomalies(ctx.set, listing));
-  if (lineAnomalies === 0) await writeSetCheckpoint(ctx.checkpointPath, clean);
+  if (lineAnomalies === 0 && ctx.writeCheckpoint !== false) {
+    await writeSetCheckpoint(ctx.checkpointPath, clean);
+  }
   return {
     location: ctx.set.path,
     anomalies,

@@ -6,8 +6,11 @@ import { isSidecarFile, isTempFileOf, TEMP_MARKER } from "@papyra/ndjson";
 /**
  * The naming of a rotation set: `path` is the active segment (index 0), `path.1` the newest
  * rotated one, `path.(maxFiles-1)` the oldest. Every other name `path.*` in the directory
- * belongs to the set's name space: it is either an auxiliary file the store itself keeps
- * (lock, metrics sidecar, scan checkpoint), an orphaned rotated segment, or a leftover.
+ * belongs to the set's name space: it is either an auxiliary file of the first release
+ * (`path.lock`, `path.metrics.json`, `path.scan.json`, migrated when a writer opens), an
+ * orphaned rotated segment, or a leftover. The store's own sidecars and temp files are named
+ * `.path.*`, outside that name space: the sidecars are auxiliary, temp files of rewrites
+ * (`.path.tmp-*`, `.path.N.tmp-*`) are leftovers, and any other `.path*` name is not the set's.
  */
 export class SegmentSet {
   readonly path: string;
@@ -34,15 +37,42 @@ export class SegmentSet {
    */
   classify(name: string): EntryClass {
     if (name === this.baseName) return { type: "segment", index: 0 };
+    if (isSidecarFile(this.baseName, name)) return { type: "auxiliary" };
+    if (name.startsWith(`.${this.baseName}`)) {
+      return this.#tempOf(name) ? { type: "unexpected" } : { type: "foreign" };
+    }
     const prefix = `${this.baseName}.`;
     if (!name.startsWith(prefix)) return { type: "foreign" };
-    if (isSidecarFile(this.baseName, name)) return { type: "auxiliary" };
-    const suffix = name.slice(prefix.length);
-    if (/^[1-9][0-9]{0,8}$/.test(suffix)) {
-      const index = Number(suffix);
+    const index = this.#segmentIndex(name);
+    if (index !== null) {
       return index < this.maxFiles ? { type: "segment", index } : { type: "orphan", index };
     }
     return { type: "unexpected" };
+  }
+
+  /** The index of `name` as a segment or orphan of the set (`path`, `path.N`), or null. */
+  #segmentIndex(name: string): number | null {
+    if (name === this.baseName) return 0;
+    const prefix = `${this.baseName}.`;
+    const suffix = name.startsWith(prefix) ? name.slice(prefix.length) : "";
+    return /^[1-9][0-9]{0,8}$/.test(suffix) ? Number(suffix) : null;
+  }
+
+  /**
+   * True for a temp file of an atomic rewrite of a segment or orphan of the set, in either
+   * naming: `.<segment>.tmp-*` (current) or `<segment>.tmp-*` (the first release).
+   */
+  #tempOf(name: string): boolean {
+    const marker = name.indexOf(TEMP_MARKER);
+    if (marker === -1) return false;
+    const of = name.slice(0, marker);
+    const segment = of.startsWith(`.${this.baseName}`) ? of.slice(1) : of;
+    return this.#segmentIndex(segment) !== null && isTempFileOf(segment, name);
+  }
+
+  /** True for a temp file of an atomic rewrite (compaction, repair) of a segment or orphan, in either naming. */
+  isTempFile(path: string): boolean {
+    return this.#tempOf(basename(path));
   }
 
   /**
@@ -100,9 +130,5 @@ export interface DirectoryListing {
 
 /** True for a temp file of an atomic rewrite (compaction, repair) of a segment or orphan of `set`. */
 export function isSegmentTempFile(set: SegmentSet, path: string): boolean {
-  const marker = path.lastIndexOf(TEMP_MARKER);
-  if (marker === -1) return false;
-  const of = path.slice(0, marker);
-  const type = set.classify(basename(of)).type;
-  return (type === "segment" || type === "orphan") && isTempFileOf(of, path);
+  return set.isTempFile(path);
 }

@@ -25,10 +25,16 @@ export class SetCheckpoint {
     this.#segments = segments;
   }
 
-  /** Reads the checkpoint sidecar; an empty checkpoint when it is missing or not valid. */
-  static async read(path: string): Promise<SetCheckpoint> {
-    const parsed = setCheckpointSchema.safeParse(await readJsonFile(path));
-    return new SetCheckpoint(parsed.success ? parsed.data.segments : []);
+  /**
+   * Reads the checkpoint sidecar (or, when it holds none, the first-release one at
+   * `legacyPath`); an empty checkpoint when neither is there and valid.
+   */
+  static async read(path: string, legacyPath?: string): Promise<SetCheckpoint> {
+    for (const candidate of legacyPath === undefined ? [path] : [path, legacyPath]) {
+      const parsed = setCheckpointSchema.safeParse(await readJsonFile(candidate));
+      if (parsed.success) return new SetCheckpoint(parsed.data.segments);
+    }
+    return new SetCheckpoint([]);
   }
 
   /** The checkpoint that still describes the segment at `path`, or null (scan it whole). */

@@ -11,7 +11,17 @@ import type {
   ScanOptions,
   ScanReport,
 } from "@papyra/core";
-import { type AppendFs, FileStore, listFromTail, quarantineCopy, repairFile } from "@papyra/ndjson";
+import {
+  type AppendFs,
+  FileStore,
+  listFromTail,
+  quarantineCopy,
+  quarantineTarget,
+  refuseNonStore,
+  repairFile,
+  type ScanEffects,
+  scanFile,
+} from "@papyra/ndjson";
 import { compactSet } from "./compact-set.js";
 import { isMissing } from "./errors.js";
 import {
@@ -103,34 +113,55 @@ export class RotatingFileBackend extends FileStore {
    * of interrupted rewrites). With `incremental`, each segment is read only from where the last
    * clean scan ended, when it is still the same file with the same bytes before that point.
    */
-  protected scanFiles(options: ScanOptions): Promise<ScanReport> {
+  protected scanFiles(options: ScanOptions, effects: ScanEffects): Promise<ScanReport> {
     return scanSet(
       {
         set: this.#set,
         checkpointPath: this.sidecars.checkpoint,
+        legacyCheckpointPath: this.legacySidecars.checkpoint,
+        writeCheckpoint: effects.writeCheckpoint,
         activeEnd: () => this.inProcessWriterEnd(),
       },
       options,
     );
   }
 
+  /** A store exists when its active segment or any rotated segment (orphans included) does. */
+  protected override async storeExists(): Promise<boolean> {
+    const { segments, orphans } = await this.#set.listDirectory();
+    return segments.length > 0 || orphans.length > 0;
+  }
+
   /**
    * `repair` rewrites each damaged segment keeping every valid record in order, byte for byte,
    * and deletes temp files of interrupted rewrites (never an orphaned segment or a foreign
    * file); `quarantine` also copies each damaged segment into `quarantineDir` first, and moves
-   * orphaned segments and other leftovers there.
+   * orphaned segments and other leftovers there. Every damaged segment is judged before any
+   * is touched: one that does not look like a store refuses the whole recovery unless `force`.
+   * A dry run fills the report and changes nothing.
    */
   protected async repairFiles(report: RecoveryReport, config: RecoveryConfig): Promise<void> {
     const quarantineDir = config.mode === "quarantine" ? config.quarantineDir : undefined;
+    const dryRun = config.dryRun === true;
     const isStray = (type: string) =>
       type === "ORPHANED_ROTATED_FILE" || type === "UNEXPECTED_FILE";
-    const damaged = new Set(
+    const damagedPaths = new Set(
       report.scan_before.anomalies.filter((a) => !isStray(a.type)).map((a) => a.path),
     );
-    for (const { path } of (await this.#set.listDirectory()).segments) {
-      if (!damaged.has(path)) continue;
+    const damaged = (await this.#set.listDirectory()).segments.filter((s) =>
+      damagedPaths.has(s.path),
+    );
+    if (!config.force) {
+      for (const { path } of damaged) {
+        const scan = await scanFile(path, { maxAnomalies: 0, signal: config.signal });
+        refuseNonStore(path, scan.shape, quarantineDir === undefined ? "repair" : "quarantine");
+      }
+    }
+    for (const { path } of damaged) {
       const result = await repairFile(path, {
         quarantineDir,
+        force: config.force,
+        dryRun,
         signal: config.signal,
         onProgress: config.onProgress,
       });
@@ -147,6 +178,13 @@ export class RotatingFileBackend extends FileStore {
       .map((a) => a.path)
       .filter((path) => quarantineDir !== undefined || isSegmentTempFile(this.#set, path));
     for (const path of stray) {
+      if (dryRun) {
+        if (quarantineDir !== undefined) {
+          report.quarantined_files.push(quarantineTarget(path, quarantineDir, "<time>-<random>"));
+        }
+        report.repaired_files.push(path);
+        continue;
+      }
       try {
         if (quarantineDir !== undefined) {
           report.quarantined_files.push(await quarantineCopy(path, quarantineDir));
@@ -168,7 +206,7 @@ export class RotatingFileBackend extends FileStore {
     return compactSet(this.#set, this.retention, options);
   }
 
-  /** Deletes temp files of interrupted rewrites of any segment. Only under the writer lock. */
+  /** Deletes temp files of interrupted rewrites of any segment (either naming). Only under the writer lock. */
   async #removeSegmentTempFiles(): Promise<void> {
     for (const path of (await this.#set.listDirectory()).unexpected) {
       if (isSegmentTempFile(this.#set, path)) await unlink(path).catch(() => {});

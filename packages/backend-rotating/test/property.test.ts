@@ -60,7 +60,7 @@ describe("property: recovery of randomly damaged rotation sets", () => {
     await removeDir(root);
   });
 
-  it("keeps every valid record in order, drops only damage, and scans clean afterwards", async () => {
+  it("keeps every valid record in order, drops only damage, and scans clean afterwards (refusing, untouched, segments that are mostly not records unless forced)", async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(storeArb, async ({ segments, damage, cut }) => {
@@ -117,6 +117,26 @@ describe("property: recovery of randomly damaged rotation sets", () => {
         const expected = files.flatMap((lines) =>
           lines.filter((l) => l.id !== null).map((l) => l.id),
         );
+        // SPEC §9, per segment: repair is owed when no segment has more damaged lines than
+        // records (or damage without records); it must refuse when an uncut segment has
+        // damage and no record. Lines lost to the cut count as damage (an overestimate).
+        const judged = files.map((lines, i) => ({
+          records: lines.filter((l) => l.id !== null).length,
+          damaged: lines.filter((l) => l.id === null && l.bytes.length > 0).length,
+          cut: i === files.length - 1 && cut !== undefined,
+        }));
+        const mustRepair = judged.every(
+          (j) => j.damaged === 0 || (j.records > 0 && j.damaged <= j.records),
+        );
+        const mustRefuse = judged.some((j) => !j.cut && j.records === 0 && j.damaged > 0);
+        const segmentPath = (index: number) => (index === 0 ? path : `${path}.${index}`);
+        const unchanged = async () => {
+          for (const [i, content] of contents.entries()) {
+            const now = await readFile(segmentPath(contents.length - 1 - i));
+            if (!now.equals(content)) return false;
+          }
+          return true;
+        };
 
         const store = await openRotatingStore({
           path,
@@ -125,7 +145,15 @@ describe("property: recovery of randomly damaged rotation sets", () => {
           readOnly: true,
         });
         try {
-          const report = await store.recover({ mode: "repair" });
+          const unforced = await store.recover({ mode: "repair" }).catch((e: unknown) => e);
+          if ((unforced as { code?: unknown }).code === "PAPYRA_NOT_A_STORE") {
+            expect(mustRepair).toBe(false);
+            expect(await unchanged()).toBe(true);
+          } else {
+            expect(mustRefuse).toBe(false);
+            expect((unforced as { mode?: unknown }).mode).toBe("repair");
+          }
+          const report = await store.recover({ mode: "repair", force: true });
           expect(report.scan_after.anomalies).toEqual([]);
           const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
           expect(ids).toEqual(expected);

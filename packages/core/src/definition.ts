@@ -13,6 +13,11 @@ export interface BackendContext {
   /**
    * True when the host only reads, scans, inspects, compacts or recovers: a file store must
    * then not take the writer lock on open (compaction and recovery take it themselves).
+   *
+   * The contract of a read-only open on a location that holds no store (a mistyped path, a
+   * missing directory, an empty Redis prefix): reject with `PersistenceNotFoundError`
+   * (`PAPYRA_NOT_FOUND`, naming the location) and create nothing there: no file, no
+   * sidecar, no lock, no key. Only a writing open (`readOnly: false`) creates a store.
    */
   readOnly: boolean;
 }

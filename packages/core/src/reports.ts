@@ -77,9 +77,22 @@ export interface RecoveryConfig {
   mode: RecoveryMode;
   /** Required for `quarantine`: where damaged originals are copied before repair. */
   quarantineDir?: string;
+  /**
+   * Repair or quarantine even what does not look like a store (no valid record, or mostly
+   * damaged lines). Without it such data is refused with PersistenceNotAStoreError and left
+   * untouched. Default false.
+   */
+  force?: boolean;
+  /**
+   * Report what a recovery would do (the same report, `dry_run: true`) and change nothing:
+   * no rewrite, no quarantine copy, no temp file, no sidecar, no counter. Default false.
+   */
+  dryRun?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
+
+const flag = (name: string) => z.boolean({ error: `${name} must be true or false` }).optional();
 
 /** zod schema of the serialisable part of {@link RecoveryConfig}. */
 export const recoveryConfigSchema = z
@@ -88,6 +101,8 @@ export const recoveryConfigSchema = z
       error: () => `mode must be one of ${RECOVERY_MODES.join(", ")}`,
     }),
     quarantineDir: z.string().min(1).optional(),
+    force: flag("force"),
+    dryRun: flag("dryRun"),
   })
   .refine((c) => c.mode !== "quarantine" || c.quarantineDir !== undefined, {
     message: "quarantine mode needs quarantineDir (a directory for the damaged originals)",
@@ -101,15 +116,27 @@ export const recoveryConfigSchema = z
 export function validateRecoveryConfig(config: RecoveryConfig): RecoveryConfig {
   parseOrThrow(
     recoveryConfigSchema,
-    { mode: config?.mode, quarantineDir: config?.quarantineDir },
+    {
+      mode: config?.mode,
+      quarantineDir: config?.quarantineDir,
+      force: config?.force,
+      dryRun: config?.dryRun,
+    },
     "recovery configuration",
   );
   return config;
 }
 
-/** What `recover()` did. */
+/**
+ * What `recover()` did, or with `dryRun` would do. A dry run fills the same fields with what a
+ * real run would do: `repaired_files` would be rewritten, `quarantined_files` are where the
+ * copies would go (a file name part not known before the copy is written as `<time>-<random>`),
+ * the dropped counts are exact, and `scan_after` is `scan_before` (nothing changed).
+ */
 export interface RecoveryReport {
   mode: RecoveryMode;
+  /** True for a dry run: the report says what would happen; nothing was changed. */
+  dry_run?: boolean;
   scan_before: ScanReport;
   /** Files or streams rewritten without their damage. */
   repaired_files: string[];
@@ -122,8 +149,13 @@ export interface RecoveryReport {
   scan_after: ScanReport;
 }
 
-/** What `compact()` did. Byte figures are null where the backend cannot tell. */
+/**
+ * What `compact()` did, or with `dryRun` would do (the same figures, nothing changed). Byte
+ * figures are null where the backend cannot tell.
+ */
 export interface CompactionReport {
+  /** True for a dry run: the figures say what would happen; nothing was changed. */
+  dry_run?: boolean;
   before_records: number;
   after_records: number;
   removed_records: number;
@@ -134,8 +166,34 @@ export interface CompactionReport {
 
 /** Options every `compact()` accepts. */
 export interface CompactOptions {
+  /**
+   * Compact even what does not look like a store (no valid record, or mostly damaged lines);
+   * damage is still refused (PersistenceDamagedError). Default false.
+   */
+  force?: boolean;
+  /** Report what a compaction would remove and reclaim, and change nothing. Default false. */
+  dryRun?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+}
+
+/** zod schema of the serialisable part of {@link CompactOptions}. */
+export const compactOptionsSchema = z.object({
+  force: flag("force"),
+  dryRun: flag("dryRun"),
+});
+
+/**
+ * Validates compaction options before anything is touched; throws PersistenceValidationError
+ * (for example `dryRun: "yes"`). Returns the caller's object unchanged.
+ */
+export function validateCompactOptions(options: CompactOptions = {}): CompactOptions {
+  parseOrThrow(
+    compactOptionsSchema,
+    { force: options?.force, dryRun: options?.dryRun },
+    "compaction options",
+  );
+  return options;
 }
 
 /** True when a scan found nothing. */

@@ -26,6 +26,12 @@ export interface StartupCheckOptions {
   timeoutMs?: number;
   /** Verify everything instead of only what was written since the last clean scan. */
   full?: boolean;
+  /**
+   * Treat "no store at this location" (the backend rejects with `PAPYRA_NOT_FOUND`) as a clean
+   * "no store yet" result (`missing: true`) instead of an error, e.g. in a first deploy's init
+   * container. Default false: a missing store is never called healthy.
+   */
+  allowMissing?: boolean;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -42,6 +48,8 @@ export interface StartupCheckResult {
   remaining_anomalies: number;
   /** Why no scan ran, when none did. */
   skipped: string | null;
+  /** True when there is no store yet at the location (only with `allowMissing`). */
+  missing: boolean;
 }
 
 /** Why a startup check refused to let the system start. */
@@ -79,13 +87,19 @@ const startupOptionsSchema = z.strictObject({
       `unknown startup mode ${JSON.stringify(issue.input)}; use one of ${STARTUP_MODES.join(", ")}`,
   }),
   // Validated as data only: the caller's object (with its signal and callbacks) is what runs.
-  recovery: recoveryConfigSchema.optional(),
+  recovery: recoveryConfigSchema
+    .refine((r) => r.dryRun !== true, {
+      message: "a startup check cannot recover as a dry run (drop dryRun)",
+      path: ["dryRun"],
+    })
+    .optional(),
   timeoutMs: z
     .number()
     .int()
     .positive("timeoutMs must be a positive whole number of milliseconds")
     .optional(),
   full: z.boolean().optional(),
+  allowMissing: z.boolean({ error: "allowMissing must be true or false" }).optional(),
   onProgress: callback.optional(),
 });
 
@@ -110,6 +124,7 @@ async function check(
     scan_after: null,
     remaining_anomalies: 0,
     skipped: null,
+    missing: false,
   };
   if (options.mode === "ignore") {
     result.skipped = "startup mode is ignore";
@@ -160,10 +175,44 @@ async function check(
   return result;
 }
 
+/** The location of a "no store here" error (`PAPYRA_NOT_FOUND`), or null for any other error. */
+function missingLocation(error: unknown): string | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { code, location } = error as { code?: unknown; location?: unknown };
+  if (code !== ErrorCode.notFound) return null;
+  return typeof location === "string" ? location : "the configured location";
+}
+
+/** Runs the check; with `allowMissing`, a store that does not exist is a "no store yet" result. */
+async function checkOrMissing(
+  backend: PersistenceBackend,
+  options: StartupCheckOptions,
+  signal: AbortSignal,
+): Promise<StartupCheckResult> {
+  try {
+    return await check(backend, options, signal);
+  } catch (error) {
+    const location = options.allowMissing === true ? missingLocation(error) : null;
+    if (location === null) throw error;
+    return {
+      mode: options.mode,
+      scan: null,
+      recovery: null,
+      scan_after: null,
+      remaining_anomalies: 0,
+      skipped: `no store yet at ${location}`,
+      missing: true,
+    };
+  }
+}
+
 /**
  * Gates startup on a healthy store. `ignore` does nothing; `scan_only` scans and reports;
  * `fail_on_anomaly` throws {@link PersistenceStartupError} on any anomaly; `recover` repairs
  * (by default) and throws if anything remains. Invalid options throw before any I/O.
+ * A store that does not exist rejects with the backend's PersistenceNotFoundError (or is a
+ * `missing: true` result with `allowMissing`); data that is not a store is refused by
+ * recovery with PersistenceNotAStoreError, which propagates unchanged (nothing is rewritten).
  */
 export async function runStartupCheck(
   backend: PersistenceBackend,
@@ -171,7 +220,9 @@ export async function runStartupCheck(
 ): Promise<StartupCheckResult> {
   const parsed = parseOrThrow(startupOptionsSchema, options, "startup check options");
   const timeoutMs = parsed.timeoutMs;
-  if (timeoutMs === undefined) return check(backend, options, new AbortController().signal);
+  if (timeoutMs === undefined) {
+    return checkOrMissing(backend, options, new AbortController().signal);
+  }
 
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -186,7 +237,7 @@ export async function runStartupCheck(
     }, timeoutMs);
   });
   try {
-    return await Promise.race([check(backend, options, controller.signal), timeout]);
+    return await Promise.race([checkOrMissing(backend, options, controller.signal), timeout]);
   } finally {
     clearTimeout(timer);
   }

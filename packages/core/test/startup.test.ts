@@ -33,6 +33,7 @@ describe("runStartupCheck: ignore", () => {
       scan_after: null,
       remaining_anomalies: 0,
       skipped: "startup mode is ignore",
+      missing: false,
     });
   });
 });

@@ -2,19 +2,39 @@ import { randomBytes } from "node:crypto";
 import { open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-/** Marker in the names of temp files made by {@link atomicRewrite}: `<file>.tmp-<pid>-<random>`. */
+/** Marker in the names of temp files made by {@link atomicRewrite}: `.<file>.tmp-<pid>-<random>`. */
 export const TEMP_MARKER = ".tmp-";
 
-/** A fresh temp file name for rewriting `path`, in the same directory (so rename is atomic). */
-export function tempPathFor(path: string): string {
-  return `${path}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString("hex")}`;
+function uniqueSuffix(): string {
+  return `${TEMP_MARKER}${process.pid}-${randomBytes(4).toString("hex")}`;
 }
 
-/** True when `candidate` (a path or a bare file name) is a temp file of a rewrite of `path`. */
+/**
+ * A fresh temp file name for rewriting `path`, in the same directory (so rename is atomic):
+ * `.<name>.tmp-<pid>-<random>`. The leading dot keeps it out of `<name>*`, which tools (the
+ * earlier implementation included) read as the store's rotated segments.
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}${uniqueSuffix()}`);
+}
+
+/**
+ * A fresh temp name `<path>.tmp-<pid>-<random>` beside a file whose own name already keeps
+ * out of the store's `<name>*` (a dot-named sidecar), so the temp does too.
+ */
+export function siblingTempPathFor(path: string): string {
+  return `${path}${uniqueSuffix()}`;
+}
+
+/**
+ * True when `candidate` (a path or a bare file name) is a temp file of a rewrite of `path`:
+ * `.<name>.tmp-*` ({@link tempPathFor}) or `<name>.tmp-*` (the first release's names, and
+ * {@link siblingTempPathFor}), so leftovers of either are recognised.
+ */
 export function isTempFileOf(path: string, candidate: string): boolean {
   const base = basename(path);
   const name = basename(candidate);
-  return name.startsWith(`${base}${TEMP_MARKER}`);
+  return name.startsWith(`.${base}${TEMP_MARKER}`) || name.startsWith(`${base}${TEMP_MARKER}`);
 }
 
 /** fsync(2) of a directory, so a rename or create in it survives power loss. */
@@ -50,15 +70,16 @@ export interface RewriteResult {
  * Replaces `path` atomically with what `produce` writes: writes a temp file in the same
  * directory, fsyncs it, renames it over `path` and fsyncs the directory. A crash at any
  * instant leaves either the old or the new content under `path` (and at worst a temp file,
- * which {@link isTempFileOf} recognises). `produce` returns true to replace; if it throws or returns `false`, the temp file
- * is removed and `path` is untouched. The new file keeps `mode`.
+ * which {@link isTempFileOf} recognises). `produce` returns true to replace; if it throws or
+ * returns `false`, the temp file is removed and `path` is untouched. The new file keeps `mode`.
+ * The temp file is {@link tempPathFor} unless `tempPath` names another one.
  */
 export async function atomicRewrite(
   path: string,
   produce: (out: RewriteOutput) => Promise<boolean>,
-  options: { mode?: number; bufferSize?: number } = {},
+  options: { mode?: number; bufferSize?: number; tempPath?: string } = {},
 ): Promise<RewriteResult> {
-  const temp = tempPathFor(path);
+  const temp = options.tempPath ?? tempPathFor(path);
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   const bufferSize = options.bufferSize ?? 256 * 1024;
   let buffer = Buffer.allocUnsafe(bufferSize);

@@ -1,4 +1,5 @@
-import { open, stat, unlink } from "node:fs/promises";
+import { open, rename, stat, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
 import {
   addMetrics,
   emptyMetrics,
@@ -8,6 +9,7 @@ import {
   type StoredMetrics,
 } from "@papyra/core";
 import { z } from "zod";
+import { fsyncDirectory } from "./atomic-rewrite.js";
 import { readJsonFile, writeJsonAtomic } from "./json-file.js";
 
 /** The metrics sidecar's content: cumulative counters since the last reset. */
@@ -15,6 +17,9 @@ export interface MetricsFileContent extends StoredMetrics {
   /** Bumped by every reset; a writer seeing a new generation zeroes its in-process counters. */
   generation: number;
 }
+
+const LOCK_WAIT_MS = 3000;
+const LOCK_STALE_MS = 10_000;
 
 const counterSchema = z.number().finite().nonnegative().catch(0);
 const metricsFileSchema = z.object({
@@ -33,8 +38,65 @@ export async function readMetricsFile(path: string): Promise<MetricsFileContent>
   return { counters, since: content.since, generation: content.generation };
 }
 
-const LOCK_WAIT_MS = 3000;
-const LOCK_STALE_MS = 10_000;
+/**
+ * Adds two sidecars' contents: counters summed (each counted what the other did not), the
+ * later reset time, and `into`'s generation (the one running writers watch).
+ */
+function mergeMetrics(into: MetricsFileContent, other: MetricsFileContent): MetricsFileContent {
+  const since =
+    into.since === null
+      ? other.since
+      : other.since === null
+        ? into.since
+        : Math.max(into.since, other.since);
+  return {
+    counters: addMetrics(into.counters, other.counters),
+    since,
+    generation: into.generation,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+/**
+ * Reads the metrics of a store that may still have a first-release sidecar (`legacyPath`)
+ * beside the current one, without writing anything: when both exist their counters add up.
+ */
+export async function readMetricsFiles(
+  path: string,
+  legacyPath: string,
+): Promise<MetricsFileContent> {
+  const current = await readMetricsFile(path);
+  if (!(await exists(legacyPath))) return current;
+  const legacy = await readMetricsFile(legacyPath);
+  return (await exists(path)) ? mergeMetrics(current, legacy) : legacy;
+}
+
+/**
+ * Moves a first-release metrics sidecar to its current name, losing no counter: renamed when
+ * the current one does not exist yet, else added into it and removed. Its flush lock is
+ * removed once stale. Runs under the current sidecar's flush lock; call it holding the
+ * writer lock.
+ */
+export async function migrateMetricsFile(path: string, legacyPath: string): Promise<void> {
+  const legacyLock = await stat(`${legacyPath}.lock`).catch(() => null);
+  if (legacyLock && Date.now() - legacyLock.mtimeMs > LOCK_STALE_MS) {
+    await unlink(`${legacyPath}.lock`).catch(() => {});
+  }
+  if (!(await exists(legacyPath))) return;
+  await withMetricsLock(path, async () => {
+    if (!(await exists(path))) {
+      await rename(legacyPath, path);
+    } else {
+      const merged = mergeMetrics(await readMetricsFile(path), await readMetricsFile(legacyPath));
+      await writeJsonAtomic(path, merged);
+      await unlink(legacyPath);
+    }
+    await fsyncDirectory(dirname(path));
+  });
+}
 
 /**
  * Runs a read-modify-write of the sidecar under `<path>.lock` (an O_EXCL file), so a writer's
@@ -68,18 +130,28 @@ async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T
   }
 }
 
-/** Zeroes a metrics sidecar and bumps its generation, so running writers restart from zero. */
+/**
+ * Zeroes a metrics sidecar and bumps its generation, so running writers restart from zero.
+ * With `legacyPath`, a first-release sidecar there is zeroed too (removed, its generation
+ * taken into account), so its counters do not come back.
+ */
 export async function resetMetricsFile(
   path: string,
   now: number = Date.now() / 1000,
+  legacyPath?: string,
 ): Promise<void> {
   await withMetricsLock(path, async () => {
     const current = await readMetricsFile(path);
+    const legacy =
+      legacyPath !== undefined && (await exists(legacyPath))
+        ? await readMetricsFile(legacyPath)
+        : null;
     await writeJsonAtomic(path, {
       counters: emptyMetrics(),
       since: now,
-      generation: current.generation + 1,
+      generation: Math.max(current.generation, legacy?.generation ?? 0) + 1,
     });
+    if (legacy && legacyPath !== undefined) await unlink(legacyPath).catch(() => {});
   });
 }
 
@@ -101,6 +173,7 @@ export class DurableMetrics {
   readonly #metrics: PersistenceMetrics;
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | null = null;
+  #holds = 0;
   #generation: number | null = null;
   #flushing: Promise<void> | null = null;
 
@@ -113,7 +186,9 @@ export class DurableMetrics {
   /** Reads the current generation and starts the periodic flush (the timer never keeps the process alive). */
   async start(): Promise<void> {
     this.#generation = (await readMetricsFile(this.path).catch(() => null))?.generation ?? 0;
-    this.#timer = setInterval(() => void this.flush(), this.#intervalMs);
+    this.#timer = setInterval(() => {
+      if (this.#holds === 0) void this.flush();
+    }, this.#intervalMs);
     this.#timer.unref();
   }
 
@@ -126,6 +201,40 @@ export class DurableMetrics {
         this.#flushing = null;
       });
     return this.#flushing;
+  }
+
+  /**
+   * Flushes, then reads the stored counters of every process since the last reset (a
+   * first-release sidecar at `legacyPath` added in, without writing it).
+   */
+  async readStored(legacyPath: string): Promise<StoredMetrics> {
+    await this.flush();
+    const content = await readMetricsFiles(this.path, legacyPath);
+    return { counters: content.counters, since: content.since };
+  }
+
+  /** Zeroes the stored counters (and a first-release sidecar's); running writers restart from zero. */
+  async resetStored(legacyPath: string): Promise<void> {
+    await resetMetricsFile(this.path, undefined, legacyPath);
+    await this.flush();
+  }
+
+  /**
+   * Holds back the timed flush until the returned function is called (an operation whose
+   * counts may still be dropped, see {@link discardPending}). Explicit flushes still run.
+   */
+  hold(): () => void {
+    this.#holds += 1;
+    let released = false;
+    return () => {
+      if (!released) this.#holds -= 1;
+      released = true;
+    };
+  }
+
+  /** Drops the counts not flushed yet (they stay in the in-process counters). */
+  discardPending(): void {
+    this.#metrics.takeDelta();
   }
 
   /** Stops the timer and flushes what is pending. */

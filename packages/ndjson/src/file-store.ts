@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
 import {
   type ActorEvent,
   type AuditSnapshot,
@@ -9,7 +8,6 @@ import {
   encodeRecord,
   type ListQuery,
   type NormalizedListQuery,
-  normalizeListQuery,
   type PersistenceBackend,
   PersistenceClosedError,
   PersistenceMetrics,
@@ -23,49 +21,30 @@ import {
   type ScanOptions,
   type ScanReport,
   type StoredMetrics,
+  validateCompactOptions,
   validateRecoveryConfig,
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
-import { DurableMetrics, readMetricsFile, resetMetricsFile } from "./durable-metrics.js";
+import { DurableMetrics } from "./durable-metrics.js";
 import {
-  type BatchSink,
-  type Durability,
-  GroupCommitWriter,
-  WriterClosedError,
-} from "./group-commit.js";
-import { type SidecarPaths, sidecarPaths } from "./sidecars.js";
+  checkStoreLocation,
+  countedListing,
+  type FileStoreSettings,
+  holdingMetrics,
+  MaintenanceGate,
+  openWriting,
+  type ScanEffects,
+  type StoreSink,
+  storeNotFound,
+  type Writing,
+  writersInProcess,
+} from "./file-store-parts.js";
+import { type Durability, WriterClosedError } from "./group-commit.js";
+import { runRecovery } from "./recovery-flow.js";
+import { legacySidecarPaths, type SidecarPaths, sidecarPaths } from "./sidecars.js";
 import { asStoreError } from "./store-errors.js";
-import { acquireWriterLock, type WriterLock } from "./writer-lock.js";
 
-/** The sink of a {@link FileStore}: a {@link BatchSink} that knows its size and can reopen. */
-export interface StoreSink extends BatchSink {
-  /** Where the last complete batch ends in the file being appended to; undefined while none is open. */
-  readonly activeSize: number | undefined;
-  /** Reopens the file(s) by path, after a rewrite may have replaced them. */
-  reopen(): Promise<void>;
-}
-
-/** What a {@link FileStore} is told by its backend. */
-export interface FileStoreSettings {
-  /** Absolute path of the store's (active) NDJSON file; sidecars live beside it. */
-  path: string;
-  /** Names the store in messages, e.g. `"JSON store"`. */
-  label: string;
-  durability: Durability;
-  readOnly: boolean;
-  retention: RetentionPolicy;
-  /** Largest line (without its newline) reads accept. Default {@link DEFAULT_MAX_LINE_BYTES}. */
-  maxLineBytes?: number;
-}
-
-interface Writing {
-  lock: WriterLock;
-  sink: StoreSink;
-  writer: GroupCommitWriter;
-}
-
-/** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
-const writersInProcess = new Map<string, Writing>();
+export type { FileStoreSettings, ScanEffects, StoreSink } from "./file-store-parts.js";
 
 /**
  * What every NDJSON file store does the same way: the writer lock, the group-commit writer,
@@ -90,16 +69,20 @@ export abstract class FileStore implements PersistenceBackend {
   protected readonly maxLineBytes: number;
   /** The lock, metrics and checkpoint files beside the store. */
   protected readonly sidecars: SidecarPaths;
+  /** The first release's names of the sidecars, read when the current ones are missing. */
+  protected readonly legacySidecars: SidecarPaths;
   /** Names the store in messages, e.g. `"JSON store"`. */
   protected readonly label: string;
+  readonly #settings: FileStoreSettings;
   readonly #durable: DurableMetrics;
   #writing: Writing | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
-  /** Serialises maintenance of an instance without an in-process writer (it takes the lock itself). */
-  #maintenance: Promise<unknown> = Promise.resolve();
+  /** Runs scan-then-rewrite maintenance exclusively. */
+  readonly #gate: MaintenanceGate;
 
   protected constructor(settings: FileStoreSettings) {
+    this.#settings = settings;
     this.path = settings.path;
     this.label = settings.label;
     this.durability = settings.durability;
@@ -107,36 +90,21 @@ export abstract class FileStore implements PersistenceBackend {
     this.retention = settings.retention;
     this.maxLineBytes = settings.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.sidecars = sidecarPaths(this.path);
+    this.legacySidecars = legacySidecarPaths(this.path);
     this.#durable = new DurableMetrics(this.sidecars.metrics, this.metrics);
+    this.#gate = new MaintenanceGate(this.path);
   }
 
   /**
-   * Finishes opening: checks the directory exists and the path is not something other than a
-   * file; a writer then takes the writer lock, calls `openSink` under it (where a backend may
-   * also clean up after a crash) and starts the group-commit writer. Durable metrics start last.
-   * Call once, from the backend's `open`.
+   * Finishes opening (call once, from the backend's `open`): checks the location (a read-only
+   * open without a store there rejects with PersistenceNotFoundError, creating nothing); a
+   * writer then opens as `openWriting` says; durable metrics start last.
    */
   protected async start(openSink: () => Promise<StoreSink>): Promise<void> {
-    await this.#checkLocation();
+    await checkStoreLocation(this.#settings, () => this.storeExists());
     if (!this.readOnly) {
-      const lock = await acquireWriterLock(this.sidecars.lock, { location: this.path });
-      try {
-        const sink = await openSink();
-        const writer = new GroupCommitWriter(sink, {
-          durability: this.durability,
-          metrics: this.metrics,
-        });
-        this.#writing = { lock, sink, writer };
-        writersInProcess.set(this.path, this.#writing);
-      } catch (error) {
-        await lock.release();
-        throw error instanceof PersistenceUnavailableError
-          ? error
-          : new PersistenceUnavailableError(
-              `Cannot open ${this.label} ${this.path}: ${(error as Error).message}`,
-              { cause: error },
-            );
-      }
+      this.#writing = await openWriting(this.#settings, this.metrics, openSink);
+      writersInProcess.set(this.path, this.#writing);
     }
     await this.#durable.start();
   }
@@ -147,17 +115,30 @@ export abstract class FileStore implements PersistenceBackend {
     query: NormalizedListQuery,
   ): Promise<RecordByKind[K][]>;
 
-  /** Scans the store's files (counters and error mapping are handled). */
-  protected abstract scanFiles(options: ScanOptions): Promise<ScanReport>;
+  /**
+   * Scans the store's files (counters and error mapping are handled). Writes the checkpoint
+   * after a clean full scan only when `effects.writeCheckpoint`.
+   */
+  protected abstract scanFiles(options: ScanOptions, effects: ScanEffects): Promise<ScanReport>;
 
   /**
-   * Repairs what `report.scan_before` found, filling `repaired_files`, `quarantined_files` and
-   * the dropped counts. Runs exclusively, only for `repair` / `quarantine` and only over damage.
+   * Repairs what `report.scan_before` found, filling the report; runs exclusively, only over
+   * damage. Honours `config.force` (else data that is not a store is refused before any change:
+   * PersistenceNotAStoreError) and `config.dryRun` (fill the report, change nothing).
    */
   protected abstract repairFiles(report: RecoveryReport, config: RecoveryConfig): Promise<void>;
 
-  /** Compacts the store's files; runs exclusively. */
+  /** Compacts the store's files; runs exclusively; honours `force` and `dryRun` like {@link repairFiles}. */
   protected abstract compactFiles(options: CompactOptions): Promise<CompactionReport>;
+
+  /**
+   * Whether a store exists at {@link path} (default: the file does). A read-only open, scan,
+   * recovery or compaction of a location without one rejects with PersistenceNotFoundError.
+   */
+  protected async storeExists(): Promise<boolean> {
+    const st = await stat(this.path).catch(() => null);
+    return st?.isFile() === true;
+  }
 
   recordEvent(event: ActorEvent): Promise<void> {
     return this.#record("event", event);
@@ -221,33 +202,19 @@ export abstract class FileStore implements PersistenceBackend {
     query: ListQuery | undefined,
   ): Promise<RecordByKind[K][]> {
     if (this.#closed) throw new PersistenceClosedError("list");
-    let normalized: NormalizedListQuery;
-    try {
-      normalized = normalizeListQuery(query);
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw error;
-    }
-    try {
-      const records = await this.readRecords(kind, normalized);
-      this.metrics.increment("records_read", records.length);
-      return records;
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw new PersistenceUnavailableError(
-        `Cannot read ${this.label} ${this.path}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    return countedListing(this.metrics, `${this.label} ${this.path}`, query, (normalized) =>
+      this.readRecords(kind, normalized),
+    );
   }
 
   /** Checks the store for damage without changing it. */
   async scan(options: ScanOptions = {}): Promise<ScanReport> {
     if (this.#closed) throw new PersistenceClosedError("scan");
+    await this.#assertPresent();
     this.metrics.increment("scan_operations");
     let report: ScanReport;
     try {
-      report = await this.scanFiles(options);
+      report = await this.scanFiles(options, { writeCheckpoint: true });
     } catch (error) {
       this.metrics.increment("read_errors");
       throw asStoreError(error, `scan ${this.path}`, options.signal);
@@ -259,63 +226,79 @@ export abstract class FileStore implements PersistenceBackend {
   /**
    * Recovers from damage: `ignore` scans only; `repair` and `quarantine` repair what the scan
    * found, then scan again. Runs with the writer paused in the writing process, or under the
-   * writer lock otherwise (PersistenceLockedError when a running writer holds it).
+   * writer lock otherwise (PersistenceLockedError when a running writer holds it). A file that
+   * does not look like a store is refused unless `force`; `dryRun` reports and changes nothing
+   * (no lock taken, no counter moved, no checkpoint written).
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
     if (this.#closed) throw new PersistenceClosedError("recover");
     validateRecoveryConfig(config);
-    this.metrics.increment("recovery_attempts");
-    try {
-      return await this.#exclusive(async () => {
-        const scanBefore = await this.scan({ signal: config.signal });
-        const report: RecoveryReport = {
-          mode: config.mode,
-          scan_before: scanBefore,
-          repaired_files: [],
-          quarantined_files: [],
-          dropped_damaged: 0,
-          dropped_by_retention: 0,
-          scan_after: scanBefore,
-        };
-        if (config.mode === "ignore" || scanBefore.anomalies.length === 0) return report;
-        await this.repairFiles(report, config);
-        report.scan_after = await this.scan({ signal: config.signal });
-        if (report.scan_after.anomalies.length > 0) this.metrics.increment("recovery_failures");
-        return report;
-      });
-    } catch (error) {
-      this.metrics.increment("recovery_failures");
-      throw asStoreError(error, `recover ${this.path}`, config.signal);
-    }
+    await this.#assertPresent();
+    const dryRun = config.dryRun === true;
+    return holdingMetrics(this.#durable, this.readOnly, async () => {
+      if (!dryRun) this.metrics.increment("recovery_attempts");
+      try {
+        return await this.#exclusive(dryRun, () =>
+          runRecovery(config, {
+            // A dry run's scan moves no counter and writes no checkpoint.
+            scan: (counted) =>
+              counted
+                ? this.scan({ signal: config.signal })
+                : this.scanFiles({ signal: config.signal }, { writeCheckpoint: false }),
+            repair: (report) => this.repairFiles(report, config),
+            onStillDamaged: () => this.metrics.increment("recovery_failures"),
+          }),
+        );
+      } catch (error) {
+        if (!dryRun) this.metrics.increment("recovery_failures");
+        throw asStoreError(error, `recover ${this.path}`, config.signal);
+      }
+    });
   }
 
   /**
    * Physically removes what retention excludes, and nothing else, copying kept lines byte for
-   * byte. Refuses (PersistenceDamagedError, nothing changed) over damage. Runs exclusively,
-   * like {@link recover}.
+   * byte. Refuses (nothing changed) data that does not look like a store unless `force`
+   * (PersistenceNotAStoreError), then any damage (PersistenceDamagedError). Runs exclusively,
+   * like {@link recover}; `dryRun` reports the same figures and changes nothing.
    */
   async compact(options: CompactOptions = {}): Promise<CompactionReport> {
     if (this.#closed) throw new PersistenceClosedError("compact");
-    this.metrics.increment("compactions_triggered");
-    try {
-      return await this.#exclusive(() => this.compactFiles(options));
-    } catch (error) {
-      this.metrics.increment("compaction_errors");
-      throw asStoreError(error, `compact ${this.path}`, options.signal);
-    }
+    validateCompactOptions(options);
+    await this.#assertPresent();
+    const dryRun = options.dryRun === true;
+    return holdingMetrics(this.#durable, this.readOnly, async () => {
+      if (!dryRun) this.metrics.increment("compactions_triggered");
+      try {
+        const report = await this.#exclusive(dryRun, () => this.compactFiles(options));
+        return { dry_run: dryRun, ...report };
+      } catch (error) {
+        if (!dryRun) this.metrics.increment("compaction_errors");
+        throw asStoreError(error, `compact ${this.path}`, options.signal);
+      }
+    });
   }
 
-  /** Cumulative counters of every process since the last reset, this instance's pending counts included. */
+  /**
+   * Cumulative counters of every process since the last reset, this instance's pending counts
+   * included. A first-release sidecar not migrated yet is read too (nothing is written).
+   */
   async readStoredMetrics(): Promise<StoredMetrics> {
-    await this.#durable.flush();
-    const content = await readMetricsFile(this.sidecars.metrics);
-    return { counters: content.counters, since: content.since };
+    await this.#assertPresent();
+    return this.#durable.readStored(this.legacySidecars.metrics);
   }
 
   /** Zeroes the stored counters; this and every running writer count from zero afterwards. */
   async resetStoredMetrics(): Promise<void> {
-    await resetMetricsFile(this.sidecars.metrics);
-    await this.#durable.flush();
+    await this.#assertPresent();
+    await this.#durable.resetStored(this.legacySidecars.metrics);
+  }
+
+  /** A read-only instance whose store is gone answers PersistenceNotFoundError (a writer created its store). */
+  async #assertPresent(): Promise<void> {
+    if (this.readOnly && !(await this.storeExists())) {
+      throw storeNotFound(this.label, this.path, "it does not exist");
+    }
   }
 
   /** Flushes pending writes and metrics, then releases the writer lock. Idempotent. */
@@ -359,50 +342,7 @@ export abstract class FileStore implements PersistenceBackend {
     return this.#writing ?? writersInProcess.get(this.path);
   }
 
-  /**
-   * Runs maintenance with the writer paused when this process writes the store (this instance
-   * or another one), else under the writer lock. The writer reopens its file afterwards, as a
-   * rewrite may have replaced it.
-   */
-  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const writing = this.#inProcessWriter();
-    if (writing) {
-      return writing.writer.runExclusive(async () => {
-        try {
-          return await fn();
-        } finally {
-          // If this fails, the writer still reopens by path before its next write (AppendFile's link check).
-          await writing.sink.reopen().catch(() => {});
-        }
-      });
-    }
-    const run = this.#maintenance
-      .catch(() => {})
-      .then(async () => {
-        const lock = await acquireWriterLock(this.sidecars.lock, { location: this.path });
-        try {
-          return await fn();
-        } finally {
-          await lock.release();
-        }
-      });
-    this.#maintenance = run;
-    return run;
-  }
-
-  async #checkLocation(): Promise<void> {
-    const dir = dirname(this.path);
-    const st = await stat(dir).catch(() => null);
-    if (!st?.isDirectory()) {
-      throw new PersistenceUnavailableError(
-        `Cannot open ${this.label} ${this.path}: directory ${dir} does not exist. Create it first.`,
-      );
-    }
-    const file = await stat(this.path).catch(() => null);
-    if (file && !file.isFile()) {
-      throw new PersistenceUnavailableError(
-        `Cannot open ${this.label} ${this.path}: it is not a regular file.`,
-      );
-    }
+  #exclusive<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {
+    return this.#gate.run(this.#inProcessWriter(), dryRun, fn);
   }
 }

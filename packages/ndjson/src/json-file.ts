@@ -1,16 +1,20 @@
 import { readFile } from "node:fs/promises";
-import { atomicRewrite } from "./atomic-rewrite.js";
+import { atomicRewrite, siblingTempPathFor } from "./atomic-rewrite.js";
 
 /**
- * Writes a small JSON document atomically (temp file, fsync, rename, fsync of the directory),
- * for sidecars such as metrics and scan checkpoints.
+ * Writes a small JSON document atomically (temp file `<path>.tmp-<pid>-<random>`, fsync,
+ * rename, fsync of the directory), for sidecars such as metrics and scan checkpoints.
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const bytes = Buffer.from(`${JSON.stringify(value)}\n`, "utf8");
-  await atomicRewrite(path, async (out) => {
-    await out.write(bytes);
-    return true;
-  });
+  await atomicRewrite(
+    path,
+    async (out) => {
+      await out.write(bytes);
+      return true;
+    },
+    { tempPath: siblingTempPathFor(path) },
+  );
 }
 
 /** Reads a JSON document; null when the file is missing or not valid JSON. */

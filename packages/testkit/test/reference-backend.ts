@@ -3,6 +3,7 @@ import {
   type AuditSnapshot,
   applyRetention,
   type CompactionReport,
+  type CompactOptions,
   type DeadLetter,
   decodeLine,
   encodeRecord,
@@ -23,6 +24,7 @@ import {
   recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
+  validateCompactOptions,
 } from "@papyra/core";
 
 /** Deliberate defects, each of which the conformance suite must catch. */
@@ -38,6 +40,7 @@ export type Defect =
   | "prototype-unsafe-copy"
   | "loses-concurrent-writes"
   | "compaction-drops-everything"
+  | "compaction-ignores-dry-run"
   | "accepts-negative-limit";
 
 interface Line {
@@ -113,9 +116,14 @@ export class ReferenceBackend implements PersistenceBackend {
   }
 
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    const { mode } = parseOrThrow(
+    const { mode, dryRun } = parseOrThrow(
       recoveryConfigSchema,
-      { mode: config.mode, quarantineDir: config.quarantineDir },
+      {
+        mode: config.mode,
+        quarantineDir: config.quarantineDir,
+        force: config.force,
+        dryRun: config.dryRun,
+      },
       "recovery config",
     );
     this.metrics.increment("recovery_attempts");
@@ -124,6 +132,7 @@ export class ReferenceBackend implements PersistenceBackend {
       const scan = await this.scan();
       return {
         mode,
+        dry_run: dryRun === true,
         scan_before: scan,
         repaired_files: [],
         quarantined_files: [],
@@ -137,7 +146,9 @@ export class ReferenceBackend implements PersistenceBackend {
     }
   }
 
-  async compact(options: { signal?: AbortSignal } = {}): Promise<CompactionReport> {
+  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
+    validateCompactOptions(options);
+    const dryRun = options.dryRun === true && this.defect !== "compaction-ignores-dry-run";
     this.metrics.increment("compactions_triggered");
     if (options.signal?.aborted) {
       this.metrics.increment("compaction_errors");
@@ -145,10 +156,11 @@ export class ReferenceBackend implements PersistenceBackend {
     }
     const before = this.store.lines;
     const after = this.defect === "compaction-drops-everything" ? [] : this.#retained(before);
-    this.store.lines = after;
+    if (!dryRun) this.store.lines = after;
     const beforeBytes = before.reduce((sum, l) => sum + l.bytes, 0);
     const afterBytes = after.reduce((sum, l) => sum + l.bytes, 0);
     return {
+      dry_run: dryRun,
       before_records: before.length,
       after_records: after.length,
       removed_records: before.length - after.length,

@@ -116,6 +116,7 @@ describe("runConformanceSuite", () => {
     ["prototype-unsafe-copy", "prototype-safety", /harmless own keys/],
     ["loses-concurrent-writes", "concurrency", /concurrent writes are all stored/],
     ["compaction-drops-everything", "compaction", /keeps every record/],
+    ["compaction-ignores-dry-run", "compaction", /a dry run reports what compaction would remove/],
   ];
   for (const [defect, group, test] of caught) {
     it(`fails a backend that ${defect.replaceAll("-", " ")}`, async () => {

@@ -36,8 +36,10 @@ export interface FoundBackend {
 
 const PROBE_TIMEOUT_MS = 2000;
 
-// Capabilities are detected on an instance, so each backend is opened read-only on a
-// throwaway directory; one that needs options (a Redis URL) reports why it was not probed.
+// Capabilities are detected on an instance, so each backend is opened on a throwaway
+// directory; one that needs options (a Redis URL) reports why it was not probed. It is opened
+// for writing: by the BackendContext contract a read-only open finds no store there
+// (PAPYRA_NOT_FOUND), and what a writer creates goes away with the directory.
 async function probe(
   definition: BackendDefinition,
 ): Promise<{ capabilities: BackendCapabilities | null; note: string | null }> {
@@ -70,7 +72,7 @@ async function probe(
     });
     try {
       const backend = await Promise.race([
-        definition.create(parsed.data, { cwd: dir, readOnly: true }),
+        definition.create(parsed.data, { cwd: dir, readOnly: false }),
         timeout,
       ]);
       const capabilities = backendCapabilities(backend);

@@ -50,13 +50,20 @@ export async function scanCommand(
   });
 }
 
-/** `persistence recover`: recovers, then scans; exit 2 when anything remains. */
 /** Arguments of `persistence recover`. */
-export type RecoverArgs = { mode: RecoveryMode; "quarantine-dir"?: string } & Record<
-  string,
-  unknown
->;
+export type RecoverArgs = {
+  mode: RecoveryMode;
+  "quarantine-dir"?: string;
+  force?: boolean;
+  "dry-run"?: boolean;
+} & Record<string, unknown>;
 
+/**
+ * `persistence recover`: recovers, then scans; exit 2 when anything remains. With
+ * `--dry-run`, reports what recovery would do and changes nothing (exit 2 when it would
+ * change something, as a scan that finds anomalies). Data that is not a store: exit 65
+ * unless `--force`.
+ */
 export async function recoverCommand(
   context: CliContext,
   args: RecoverArgs,
@@ -73,41 +80,53 @@ export async function recoverCommand(
       throw unsupported(info.backend, "recovery");
     }
     const onProgress = context.out.progress();
+    const dryRun = args["dry-run"] === true;
     const recovery = await backend.recover({
       mode: args.mode,
       ...(dir === undefined ? {} : { quarantineDir: resolve(context.cwd, dir) }),
+      ...(args.force === true ? { force: true } : {}),
+      ...(dryRun ? { dryRun: true } : {}),
       onProgress,
     });
-    const scan = await backend.scan({ onProgress });
+    // A dry run changed nothing: its report says what is there now.
+    const scan = dryRun ? recovery.scan_before : await backend.scan({ onProgress });
     context.out.finish();
     return {
       exitCode: scan.anomalies.length ? ExitCode.anomaliesRemain : ExitCode.ok,
-      data: { store: info, recovery, scan_after: scan },
+      data: { store: info, dry_run: dryRun, recovery, scan_after: scan },
       print(out) {
         out.pairs([["Store", storeLine(info)]], LABEL_WIDTH);
         printScan(out, "Before", recovery.scan_before);
-        printRecovery(out, recovery);
-        printScan(out, "After", scan);
+        printRecovery(out, recovery, dryRun);
+        if (!dryRun) printScan(out, "After", scan);
       },
     };
   });
 }
 
-/** `persistence compact`: removes what retention excludes; damage means exit 2. */
+/**
+ * `persistence compact`: removes what retention excludes; damage means exit 2, data that is
+ * not a store exit 65 (unless `--force`); `--dry-run` reports and changes nothing.
+ */
 export async function compactCommand(
   context: CliContext,
-  args: Record<string, unknown>,
+  args: { force?: boolean; "dry-run"?: boolean } & Record<string, unknown>,
 ): Promise<CommandResult> {
   return withStore(context, args, async ({ backend, info }) => {
     if (typeof backend.compact !== "function") throw unsupported(info.backend, "compaction");
-    const compaction = await backend.compact({ onProgress: context.out.progress() });
+    const dryRun = args["dry-run"] === true;
+    const compaction = await backend.compact({
+      ...(args.force === true ? { force: true } : {}),
+      ...(dryRun ? { dryRun: true } : {}),
+      onProgress: context.out.progress(),
+    });
     context.out.finish();
     return {
       exitCode: ExitCode.ok,
-      data: { store: info, compaction },
+      data: { store: info, dry_run: dryRun, compaction },
       print(out) {
         out.pairs([["Store", storeLine(info)]], LABEL_WIDTH);
-        printCompaction(out, compaction);
+        printCompaction(out, compaction, dryRun);
       },
     };
   });

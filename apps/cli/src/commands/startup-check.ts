@@ -25,18 +25,25 @@ export interface StartupCheckArgs {
   "quarantine-dir"?: string;
   full?: boolean;
   "timeout-ms"?: string;
+  force?: boolean;
+  "allow-missing"?: boolean;
 }
 
 function recoveryFrom(args: StartupCheckArgs, cwd: string): RecoveryConfig | undefined {
   const mode = args["recovery-mode"];
   const dir = args["quarantine-dir"];
+  const force = args.force === true ? { force: true } : {};
   if (mode === "quarantine" && dir === undefined) {
     throw new UsageError(
       "--recovery-mode quarantine needs --quarantine-dir DIR (where the damaged originals are copied)",
     );
   }
-  if (mode === undefined) return dir === undefined ? undefined : { mode: "repair" };
-  return dir === undefined ? { mode } : { mode, quarantineDir: resolve(cwd, dir) };
+  if (mode === undefined) {
+    return dir === undefined && args.force !== true ? undefined : { mode: "repair", ...force };
+  }
+  return dir === undefined
+    ? { mode, ...force }
+    : { mode, quarantineDir: resolve(cwd, dir), ...force };
 }
 
 /**
@@ -79,6 +86,7 @@ export async function startupCheckCommand(
         recovery,
         timeoutMs,
         full: args.full === true,
+        allowMissing: args["allow-missing"] === true,
         onProgress: context.out.progress(),
       });
     } catch (error) {
@@ -121,6 +129,7 @@ export async function startupCheckCommand(
         else if ((result?.remaining_anomalies ?? 0) > 0)
           verdict = out.paint("yellow", `anomalies reported (mode ${args.mode} does not fail)`);
         else if (result?.recovery) verdict = out.paint("green", "recovered, store is clean");
+        else if (result?.missing) verdict = "no store yet";
         else if (result?.skipped) verdict = "not checked";
         else verdict = out.paint("green", "healthy");
         out.pairs([["Result", verdict]], LABEL_WIDTH);

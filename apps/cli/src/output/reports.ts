@@ -8,7 +8,8 @@ import {
 import type { StoreInfo } from "../store/select-store.js";
 import type { Output } from "./output.js";
 
-const MAX_ANOMALIES_SHOWN = 50;
+/** Human output lists at most this many anomalies and says how many more there are. */
+export const MAX_ANOMALIES_SHOWN = 20;
 
 /** Width of the labels of report-style output, so every section lines up. */
 export const LABEL_WIDTH = 12;
@@ -77,37 +78,43 @@ export function printScan(out: Output, label: string, report: ScanReport): void 
   printAnomalies(out, report);
 }
 
-/** Prints what a recovery did. */
-export function printRecovery(out: Output, report: RecoveryReport): void {
+/** The note a dry run's report ends with. */
+const DRY_RUN_NOTE = "Dry run: nothing was changed. Run again without --dry-run to do it.";
+
+/** Prints what a recovery did, or in a dry run would do. */
+export function printRecovery(out: Output, report: RecoveryReport, dryRun = false): void {
+  const files = (list: string[]) => (list.length ? list.join(", ") : "nothing");
   out.pairs(
     [
-      ["Recovery", report.mode],
-      ["Repaired", report.repaired_files.length ? report.repaired_files.join(", ") : "nothing"],
+      ["Recovery", dryRun ? `${report.mode} (dry run)` : report.mode],
+      [dryRun ? "Would repair" : "Repaired", files(report.repaired_files)],
+      [dryRun ? "Would copy to" : "Quarantined", files(report.quarantined_files)],
       [
-        "Quarantined",
-        report.quarantined_files.length ? report.quarantined_files.join(", ") : "nothing",
+        dryRun ? "Would drop" : "Dropped",
+        `${report.dropped_damaged} damaged, ${report.dropped_by_retention} by retention`,
       ],
-      ["Dropped", `${report.dropped_damaged} damaged, ${report.dropped_by_retention} by retention`],
     ],
     LABEL_WIDTH,
   );
+  if (dryRun) out.line(DRY_RUN_NOTE);
 }
 
-/** Prints a compaction report. */
-export function printCompaction(out: Output, report: CompactionReport): void {
+/** Prints a compaction report, or in a dry run what compaction would do. */
+export function printCompaction(out: Output, report: CompactionReport, dryRun = false): void {
   out.pairs(
     [
       [
         "Records",
-        `${report.before_records} -> ${report.after_records} (${report.removed_records} removed)`,
+        `${report.before_records} -> ${report.after_records} (${report.removed_records} ${dryRun ? "would be removed" : "removed"})`,
       ],
       [
         "Bytes",
-        `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} reclaimed)`,
+        `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} ${dryRun ? "would be reclaimed" : "reclaimed"})`,
       ],
     ],
     LABEL_WIDTH,
   );
+  if (dryRun) out.line(DRY_RUN_NOTE);
 }
 
 /** `scan, recover, compact` style list of what a backend can do. */

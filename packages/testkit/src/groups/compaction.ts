@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import {
   type ActorEvent,
   type CompactionReport,
+  type CompactOptions,
+  ErrorCode,
   nowSeconds,
   type PersistenceBackend,
   type RetentionPolicy,
@@ -165,6 +167,59 @@ export function compactionGroup(h: SuiteHarness): void {
       const third = await t.reopen(second);
       assert.deepEqual(await snapshotStore(third), listed);
       assert.equal((await list(third, "audit")).length, 2, "audits untouched");
+    },
+    needs,
+  );
+
+  h.test(
+    "a dry run reports what compaction would remove, and removes nothing",
+    async (t) => {
+      const now = nowSeconds();
+      const policy: RetentionPolicy = { maxRecords: 3, maxAgeSeconds: 3600 };
+      const backend = await t.open(policy);
+      for (let n = 1; n <= 8; n++) {
+        for (const kind of KINDS) {
+          const timestamp = n === 7 ? now - 7200 : now - 100 + n;
+          await write(backend, kind, makeRecord(kind, n, { timestamp }));
+        }
+      }
+      const listed = await snapshotStore(backend);
+      const compactFn = backend.compact as NonNullable<typeof backend.compact>;
+      const dry = await compactFn.call(backend, { dryRun: true });
+      assertConsistentReport(dry);
+      if (dry.dry_run !== undefined) assert.equal(dry.dry_run, true, "dry_run of a dry run");
+      assert.deepEqual(await snapshotStore(backend), listed, "a dry run changed what is listed");
+      // Had the dry run removed anything, the real compaction would now find less to remove.
+      const real = await compact(backend);
+      const figures = (r: CompactionReport) => ({ ...r, dry_run: undefined });
+      assert.deepEqual(
+        figures(dry),
+        figures(real),
+        "the dry run's figures differ from the real run's",
+      );
+      assert.deepEqual(await snapshotStore(backend), listed);
+    },
+    needs,
+  );
+
+  h.test(
+    "compaction options that are not booleans are rejected before anything is touched",
+    async (t) => {
+      const backend = await t.open();
+      await backend.recordEvent(makeRecord("event", 1));
+      const bad = { dryRun: "yes" } as unknown as CompactOptions;
+      await assert.rejects(
+        async () => (backend.compact as NonNullable<typeof backend.compact>).call(backend, bad),
+        (error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          assert.ok(
+            code === ErrorCode.validation || code === ErrorCode.configuration,
+            `wanted a validation error, got ${String(error)}`,
+          );
+          return true;
+        },
+      );
+      assert.equal((await backend.listEvents()).length, 1);
     },
     needs,
   );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RecoveryReport } from "@papyra/core";
+import type { RecoveryConfig, RecoveryReport } from "@papyra/core";
 import { ErrorCode, nowSeconds } from "@papyra/core";
 import type { SuiteHarness } from "../harness.js";
 import { KINDS, makeRecord, write } from "../records.js";
@@ -134,6 +134,50 @@ export function recoveryGroup(h: SuiteHarness): void {
       assert.equal(report.dropped_damaged, 0);
       assert.ok(Number.isInteger(report.dropped_by_retention) && report.dropped_by_retention >= 0);
       assert.deepEqual(await snapshotStore(backend), before, "repair changed what reads return");
+    },
+    needs,
+  );
+
+  h.test(
+    "recover with dryRun reports on the store and changes nothing",
+    async (t) => {
+      const backend = await t.open();
+      for (let n = 1; n <= 3; n++)
+        for (const kind of KINDS) await write(backend, kind, makeRecord(kind, n));
+      const before = await snapshotStore(backend);
+      for (const mode of ["repair", "ignore"] as const) {
+        const report = (await backend.recover?.({ mode, dryRun: true })) as RecoveryReport;
+        assertCleanReport(report, mode);
+        if (report.dry_run !== undefined) assert.equal(report.dry_run, true, "dry_run");
+        assert.equal(report.scan_before.records_scanned, 3 * KINDS.length);
+      }
+      assert.deepEqual(await snapshotStore(backend), before, "a dry run changed the store");
+    },
+    needs,
+  );
+
+  h.test(
+    "recover with force or dryRun that are not booleans is rejected before anything is touched",
+    async (t) => {
+      const backend = await t.open();
+      await backend.recordEvent(makeRecord("event", 1));
+      for (const bad of [
+        { mode: "repair", force: "yes" },
+        { mode: "repair", dryRun: 1 },
+      ] as unknown as RecoveryConfig[]) {
+        await assert.rejects(
+          () => (backend.recover as NonNullable<typeof backend.recover>)(bad),
+          (error: unknown) => {
+            const code = (error as { code?: unknown }).code;
+            assert.ok(
+              code === ErrorCode.validation || code === ErrorCode.configuration,
+              `wanted a validation error for ${JSON.stringify(bad)}, got ${String(error)}`,
+            );
+            return true;
+          },
+        );
+      }
+      assert.equal((await backend.listEvents()).length, 1);
     },
     needs,
   );
