@@ -6,6 +6,7 @@ import {
   PersistenceDamagedError,
   type RetentionPolicy,
   TailRetention,
+  validateCompactOptions,
 } from "@papyra/core";
 import type { StoreContext } from "./context.js";
 import { classifyEntry, entryBytes } from "./entries.js";
@@ -26,6 +27,7 @@ async function compactStream(
   key: string,
   policy: RetentionPolicy,
   now: number,
+  dryRun: boolean,
 ): Promise<{ removed: number; removedBytes: number }> {
   const tail = new TailRetention(policy, now);
   let removed = 0;
@@ -35,7 +37,7 @@ async function compactStream(
   const flush = async () => {
     if (pending.length === 0) return;
     const ids = pending;
-    removed += await context.call((client) => client.xdel(key, ...ids));
+    removed += dryRun ? ids.length : await context.call((client) => client.xdel(key, ...ids));
     pending = [];
   };
   for await (const page of pagesBackward(context.call, key)) {
@@ -52,7 +54,9 @@ async function compactStream(
       if (pending.length >= DELETE_BATCH) await flush();
     }
   }
-  if (pending.length > 0 && oldestKept !== undefined) {
+  if (dryRun) {
+    removed += pending.length;
+  } else if (pending.length > 0 && oldestKept !== undefined) {
     // Everything older than the oldest kept entry is dropped: one exact trim.
     const minId = oldestKept;
     removed += await context.call((client) => client.xtrim(key, "MINID", minId));
@@ -67,12 +71,14 @@ async function compactStream(
  * Physically applies retention to every stream. Refuses, changing nothing, when a scan finds
  * damage. Records are stream entries; bytes are the entries' payload bytes (field names and
  * values, as the scan counts them), not Redis memory, which deletions inside a stream node do
- * not shrink at once.
+ * not shrink at once. With `dryRun` the same walk counts what would go and deletes nothing.
  */
 export async function compactStreams(
   context: StoreContext,
   options: CompactOptions,
 ): Promise<CompactionReport> {
+  validateCompactOptions(options);
+  const dryRun = options.dryRun === true;
   const scan = await scanStreams(context, { signal: options.signal });
   if (scan.anomalies.length > 0) {
     throw new PersistenceDamagedError(context.location, scan.anomalies.length);
@@ -89,7 +95,7 @@ export async function compactStreams(
     const length = await context.call((client) => client.xlen(key));
     beforeRecords += length;
     if (policy && hasRetentionRules(policy)) {
-      const result = await compactStream(context, key, policy, now);
+      const result = await compactStream(context, key, policy, now, dryRun);
       removed += result.removed;
       removedBytes += result.removedBytes;
     }
@@ -98,6 +104,7 @@ export async function compactStreams(
   }
   const beforeBytes = scan.bytes_scanned ?? 0;
   return {
+    ...(dryRun ? { dry_run: true } : {}),
     before_records: beforeRecords,
     after_records: beforeRecords - removed,
     removed_records: removed,

@@ -23,6 +23,14 @@ function validateConfig(
       { path: "mode", message: `mode must be one of ${RECOVERY_MODES.join(", ")}` },
     ]);
   }
+  for (const flag of ["force", "dryRun"] as const) {
+    const value = config?.[flag];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new PersistenceValidationError("recovery config", [
+        { path: flag, message: `${flag} must be true or false` },
+      ]);
+    }
+  }
   if (config?.quarantineDir !== undefined && config.quarantineDir.length === 0) {
     throw new PersistenceValidationError("recovery config", [
       { path: "quarantineDir", message: "quarantineDir must not be empty" },
@@ -93,6 +101,30 @@ function quarantineEntry(damaged: DamagedEntry): (string | Buffer)[] {
 }
 
 /**
+ * What a recovery would do, changing nothing: every damaged entry would be deleted (and, in
+ * quarantine mode, copied to its stream's quarantine stream and, with `quarantineDir`, to a
+ * file there whose time part is only known when it is written).
+ */
+function dryRunReport(
+  context: StoreContext,
+  report: RecoveryReport,
+  config: RecoveryConfig,
+): RecoveryReport {
+  const damaged = report.scan_before.anomalies.filter((a) => a.type !== "UNEXPECTED_FILE");
+  const keys = [...new Set(damaged.map((a) => a.path))];
+  report.dry_run = true;
+  report.dropped_damaged = damaged.length;
+  report.repaired_files = keys;
+  if (config.mode === "quarantine") {
+    report.quarantined_files = keys.map((key) => quarantineStreamKey(context.keys, key));
+    if (config.quarantineDir !== undefined) {
+      report.quarantined_files.push(join(config.quarantineDir, "redis-<prefix>-<time>.ndjson"));
+    }
+  }
+  return report;
+}
+
+/**
  * Repairs the store by deleting damaged entries (XDEL). In quarantine mode each damaged entry
  * is first copied to the quarantine stream of its stream (see {@link quarantineEntry}) and,
  * when `quarantineDir` is given, appended to an NDJSON file there and fsynced, before it is
@@ -118,6 +150,7 @@ export async function recoverStreams(
     scan_after: scanBefore,
   };
   if (config.mode === "ignore" || repairable === 0) return report;
+  if (config.dryRun) return dryRunReport(context, report, config);
 
   const repaired = new Set<string>();
   const quarantined = new Set<string>();

@@ -251,7 +251,8 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
    * quarantine stream, and to an NDJSON file in `quarantineDir` when one is given).
    */
   async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    this.#metrics.increment("recovery_attempts");
+    // A dry run changes nothing, counters included.
+    if (config?.dryRun !== true) this.#metrics.increment("recovery_attempts");
     try {
       const report = await this.#unavailableOnError(
         "recover",
@@ -268,7 +269,7 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
 
   /** Removes exactly what retention excludes; refuses on damage. */
   async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    this.#metrics.increment("compactions_triggered");
+    if (options?.dryRun !== true) this.#metrics.increment("compactions_triggered");
     try {
       return await this.#unavailableOnError(
         "compact",
