@@ -1,4 +1,4 @@
-import type { Anomaly, RecordByKind, RecordKind } from "@papyra/core";
+import type { Anomaly, RecordKind, StoredRecordByKind } from "@papyra/core";
 import type { StoreContext } from "./context.js";
 import { classifyEntry, fieldsAsText, type RawEntry, toRawEntries } from "./entries.js";
 import type { StreamName } from "./keys.js";
@@ -11,7 +11,7 @@ export type ConsumedItem =
       stream: StreamName;
       id: string;
       kind: RecordKind;
-      record: RecordByKind[RecordKind];
+      record: StoredRecordByKind[RecordKind];
     }
   /** A record of a kind this version does not know, as stored. */
   | {

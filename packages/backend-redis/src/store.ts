@@ -23,6 +23,9 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
   type StoredMetrics,
 } from "@papyra/core";
 import { Cluster } from "ioredis";
@@ -226,15 +229,15 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     this.#connection.client.xtrim(key, "MINID", "~", minId).catch(() => {});
   }
 
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
     return this.#list("events", query);
   }
 
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
     return this.#list("audits", query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
     return this.#list("dead_letters", query);
   }
 

@@ -22,7 +22,11 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
   type StoredMetrics,
+  type StoredRecordByKind,
   validateRecoveryConfig,
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
@@ -145,7 +149,7 @@ export abstract class FileStore implements PersistenceBackend {
   protected abstract readRecords<K extends RecordKind>(
     kind: K,
     query: NormalizedListQuery,
-  ): Promise<RecordByKind[K][]>;
+  ): Promise<StoredRecordByKind[K][]>;
 
   /** Scans the store's files (counters and error mapping are handled). */
   protected abstract scanFiles(options: ScanOptions): Promise<ScanReport>;
@@ -171,15 +175,15 @@ export abstract class FileStore implements PersistenceBackend {
     return this.#record("dead_letter", deadLetter);
   }
 
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
     return this.#list("event", query);
   }
 
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
     return this.#list("audit", query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
     return this.#list("dead_letter", query);
   }
 
@@ -219,7 +223,7 @@ export abstract class FileStore implements PersistenceBackend {
   async #list<K extends RecordKind>(
     kind: K,
     query: ListQuery | undefined,
-  ): Promise<RecordByKind[K][]> {
+  ): Promise<StoredRecordByKind[K][]> {
     if (this.#closed) throw new PersistenceClosedError("list");
     let normalized: NormalizedListQuery;
     try {
