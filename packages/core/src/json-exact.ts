@@ -16,6 +16,7 @@ const CYCLE_CHECK_DEPTH = 64;
 interface Failure {
   keys: (string | number)[];
   message: string;
+  cycle?: true;
 }
 
 /** Objects on the current path below CYCLE_CHECK_DEPTH, by depth (reused between calls). */
@@ -87,10 +88,11 @@ function checkObject(value: object, depth: number): Failure | undefined {
   if (depth >= CYCLE_CHECK_DEPTH) {
     const level = depth - CYCLE_CHECK_DEPTH;
     for (let i = 0; i < level; i++) {
-      if (deepPath[i] === value)
-        return failure(
-          "refers back to an object that contains it (a cycle), which JSON cannot store",
-        );
+      if (deepPath[i] === value) {
+        const message =
+          "refers back to an object that contains it (a cycle), which JSON cannot store";
+        return { keys: [], message, cycle: true };
+      }
     }
     deepPath[level] = value;
   }
@@ -151,8 +153,27 @@ function checkSymbolKeys(value: object): Failure | undefined {
   return undefined;
 }
 
-function toIssue(problem: Failure): ValidationIssue {
-  return { path: problem.keys.reverse().join("."), message: problem.message };
+function toIssue(record: object, problem: Failure): ValidationIssue {
+  const keys = problem.keys.reverse();
+  return {
+    path: (problem.cycle ? firstLoop(record, keys) : keys).join("."),
+    message: problem.message,
+  };
+}
+
+/**
+ * A cycle is found many times around the loop; name the first key that leads back to an
+ * object already on the path (`payload.self`, not `payload.self.self.self...`).
+ */
+function firstLoop(record: object, keys: (string | number)[]): (string | number)[] {
+  const onPath: unknown[] = [record];
+  let current: unknown = record;
+  for (let i = 0; i < keys.length; i++) {
+    current = (current as Record<string | number, unknown>)[keys[i] as string | number];
+    if (onPath.includes(current)) return keys.slice(0, i + 1);
+    onPath.push(current);
+  }
+  return keys;
 }
 
 /** What {@link checkJsonExact} found: the first problem, or whether the record holds a -0. */
@@ -175,7 +196,7 @@ export function checkJsonExact(record: object, kind: string): JsonExactResult {
   sawNegativeZero = false;
   try {
     const problem = checkRecord(record, kind);
-    if (problem !== undefined) return { issue: toIssue(problem), negativeZero: false };
+    if (problem !== undefined) return { issue: toIssue(record, problem), negativeZero: false };
     return sawNegativeZero ? EXACT_WITH_NEGATIVE_ZERO : EXACT;
   } catch (error) {
     // A getter that throws, a revoked proxy, or nesting deeper than the stack allows.
