@@ -37,7 +37,7 @@ function describeObject(value: object): string {
   }
   if (typeof name !== "string" || name === "")
     name = Object.prototype.toString.call(value).slice(8, -1);
-  return `${/^[AEIOU]/.test(name as string) ? "an" : "a"} ${name as string}`;
+  return `${/^[AEIO]/.test(name as string) ? "an" : "a"} ${name as string}`;
 }
 
 function describe(value: unknown): string {
