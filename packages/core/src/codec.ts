@@ -130,7 +130,7 @@ function classify(object: Record<string, unknown>, kind: string): DecodedLine {
  */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
   const subject = `${kind} record`;
-  if (typeof record !== "object" || record === null || !writeGuards[kind](record)) {
+  if (!passesWriteGuard(kind, record)) {
     const issues = schemaIssues(kind, record);
     if (issues.length > 0) throw new PersistenceValidationError(subject, issues);
   }
@@ -144,6 +144,14 @@ export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind
   const body = JSON.stringify(record);
   // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
   return `{"kind":"${kind}",${body.slice(1)}`;
+}
+
+function passesWriteGuard(kind: RecordKind, record: unknown): boolean {
+  try {
+    return typeof record === "object" && record !== null && writeGuards[kind](record as never);
+  } catch {
+    return false; // a getter that throws: the schema check below explains it
+  }
 }
 
 /** What the zod schema of `kind` finds wrong with a record to write (empty when nothing). */

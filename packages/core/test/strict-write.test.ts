@@ -96,6 +96,19 @@ describe("encodeRecord refuses what JSON would store as something else", () => {
     });
   }
 
+  it("turns a getter that throws into a validation error, never a crash", () => {
+    for (const field of ["system_id", "payload"]) {
+      const record = { ...letter };
+      Object.defineProperty(record, field, {
+        enumerable: true,
+        get() {
+          throw new Error("boom");
+        },
+      });
+      expect(() => encodeRecord("dead_letter", record)).toThrow(PersistenceValidationError);
+    }
+  });
+
   it("refuses an event whose address has a toJSON", () => {
     const address = { system: "s", actor_id: 1, toJSON: () => "other:2" };
     expect(refusal("event", { ...event, actor_address: address })[0]?.path).toBe("actor_address");
