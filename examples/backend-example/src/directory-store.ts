@@ -29,6 +29,10 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
+  type StoredRecordByKind,
   validateCompactOptions,
   validateRecoveryConfig,
 } from "@papyra/core";
@@ -48,7 +52,7 @@ const TEMP_FILE = /^\.\d{12}\.json\.tmp$/;
 interface StoredEntry {
   name: string;
   kind: string;
-  record: RecordByKind[RecordKind] | undefined;
+  record: StoredRecordByKind[RecordKind] | undefined;
   timestamp: number;
   bytes: number;
 }
@@ -98,15 +102,15 @@ export class DirectoryStore implements PersistenceBackend {
     return this.#record("dead_letter", deadLetter);
   }
 
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
     return this.#list("event", query);
   }
 
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
     return this.#list("audit", query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
     return this.#list("dead_letter", query);
   }
 
@@ -247,7 +251,7 @@ export class DirectoryStore implements PersistenceBackend {
   async #list<K extends RecordKind>(
     kind: K,
     query: ListQuery | undefined,
-  ): Promise<RecordByKind[K][]> {
+  ): Promise<StoredRecordByKind[K][]> {
     let normalized: ReturnType<typeof normalizeListQuery>;
     try {
       normalized = normalizeListQuery(query);
@@ -261,7 +265,7 @@ export class DirectoryStore implements PersistenceBackend {
         .filter(
           (e) => e.kind === kind && e.record !== undefined && inTimeWindow(e.timestamp, normalized),
         )
-        .map((e) => e.record as RecordByKind[K]);
+        .map((e) => e.record as StoredRecordByKind[K]);
       const out = finishListing(matches, normalized);
       this.metrics.increment("records_read", out.length);
       return out;

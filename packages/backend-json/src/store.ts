@@ -7,13 +7,13 @@ import {
   hasRetentionRules,
   type NormalizedListQuery,
   PersistenceConfigurationError,
-  type RecordByKind,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
   RetentionPlanner,
   type ScanOptions,
   type ScanReport,
+  type StoredRecordByKind,
   toValidationIssues,
 } from "@papyra/core";
 import {
@@ -97,7 +97,7 @@ export class JsonFileBackend extends FileStore {
   protected readRecords<K extends RecordKind>(
     kind: K,
     query: NormalizedListQuery,
-  ): Promise<RecordByKind[K][]> {
+  ): Promise<StoredRecordByKind[K][]> {
     return listFromTail([this.path], kind, query, {
       retention: this.retention,
       maxLineBytes: this.maxLineBytes,

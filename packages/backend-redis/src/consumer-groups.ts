@@ -2,8 +2,8 @@ import {
   type Anomaly,
   PapyraError,
   PersistenceUnavailableError,
-  type RecordByKind,
   type RecordKind,
+  type StoredRecordByKind,
 } from "@papyra/core";
 import type { RedisCall, StoreContext } from "./context.js";
 import { classifyEntry, fieldsAsText, type RawEntry, toRawEntries } from "./entries.js";
@@ -19,7 +19,7 @@ export type ConsumedItem =
       stream: StreamName;
       id: string;
       kind: RecordKind;
-      record: RecordByKind[RecordKind];
+      record: StoredRecordByKind[RecordKind];
     }
   /** A record of a kind this version does not know, as stored. */
   | {

@@ -1,4 +1,4 @@
-import { decodeLine, lineBytes, type RecordByKind, type RecordKind } from "@papyra/core";
+import { decodeLine, lineBytes, type RecordKind, type StoredRecordByKind } from "@papyra/core";
 
 /** One stream entry as Redis returned it, fields kept as raw bytes. */
 export interface RawEntry {
@@ -12,7 +12,7 @@ export type ClassifiedEntry =
   | {
       type: "record";
       kind: RecordKind;
-      record: RecordByKind[RecordKind];
+      record: StoredRecordByKind[RecordKind];
       timestamp: number;
       /** Size for retention: UTF-8 bytes of `data` plus one, as a stored line. */
       bytes: number;

@@ -1,4 +1,9 @@
-import type { ActorEvent, AuditSnapshot, DeadLetter, RecordKind } from "@papyra/core";
+import type {
+  RecordKind,
+  StoredActorEvent,
+  StoredAuditSnapshot,
+  StoredDeadLetter,
+} from "@papyra/core";
 
 /** The streams of one store, in the order scans and compactions visit them. */
 export const STREAM_NAMES = ["events", "audits", "dead_letters"] as const;
@@ -15,9 +20,9 @@ export const STREAM_KIND: Readonly<Record<StreamName, RecordKind>> = {
 
 /** The record type each stream holds. */
 export interface StreamRecords {
-  events: ActorEvent;
-  audits: AuditSnapshot;
-  dead_letters: DeadLetter;
+  events: StoredActorEvent;
+  audits: StoredAuditSnapshot;
+  dead_letters: StoredDeadLetter;
 }
 
 /** Every Redis key one store uses. */

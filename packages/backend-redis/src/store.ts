@@ -22,6 +22,9 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
   type StoredMetrics,
 } from "@papyra/core";
 import { BlockingConnection } from "./blocking.js";
@@ -198,15 +201,15 @@ export class RedisStore extends ConsumerGroups implements PersistenceBackend {
     );
   }
 
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
     return this.#list("events", query);
   }
 
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
     return this.#list("audits", query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
     return this.#list("dead_letters", query);
   }
 

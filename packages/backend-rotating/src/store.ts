@@ -4,12 +4,12 @@ import type {
   CompactionReport,
   CompactOptions,
   NormalizedListQuery,
-  RecordByKind,
   RecordKind,
   RecoveryConfig,
   RecoveryReport,
   ScanOptions,
   ScanReport,
+  StoredRecordByKind,
 } from "@papyra/core";
 import {
   type AppendFs,
@@ -93,7 +93,7 @@ export class RotatingFileBackend extends FileStore {
   protected async readRecords<K extends RecordKind>(
     kind: K,
     query: NormalizedListQuery,
-  ): Promise<RecordByKind[K][]> {
+  ): Promise<StoredRecordByKind[K][]> {
     const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
     for (let attempt = 1; attempt <= MAX_LIST_ATTEMPTS; attempt++) {
       const before = await this.#snapshot();

@@ -35,11 +35,17 @@ describe("README examples", () => {
     for (const [i, block] of blocks.entries()) {
       const file = join(dir, `example-${i}.mjs`);
       const entry = pathToFileURL(join(PACKAGE, "dist/index.js")).href;
-      await writeFile(file, block.replaceAll('"@papyra/backend-rotating"', JSON.stringify(entry)));
+      const core = pathToFileURL(join(PACKAGE, "node_modules/@papyra/core/dist/index.js")).href;
+      await writeFile(
+        file,
+        block
+          .replaceAll('"@papyra/backend-rotating"', JSON.stringify(entry))
+          .replaceAll('"@papyra/core"', JSON.stringify(core)),
+      );
       const { stdout } = await run(process.execPath, [file], { cwd: dir });
       outputs.push(stdout);
     }
-    expect(outputs[0]).toContain("invoice-999");
+    expect(outputs[0]).toContain("'billing:invoice-999'");
     expect(outputs[0]).toContain("[]");
     expect(outputs[1]).toContain("before_records: 1000");
     expect(outputs[1]).toContain("after_records: 100");

@@ -9,6 +9,7 @@ import type {
   ScanReport,
 } from "./reports.js";
 import type { RetentionPolicy } from "./retention.js";
+import type { StoredActorEvent, StoredAuditSnapshot, StoredDeadLetter } from "./stored-records.js";
 
 /**
  * A listing query. Oldest first by default. `since`/`until` are epoch seconds, inclusive, and
@@ -34,18 +35,25 @@ export interface StoredMetrics {
  * optional and detected by {@link backendCapabilities}.
  */
 export interface PersistenceBackend extends AsyncDisposable {
-  /** Stores a lifecycle event; resolves once stored as the backend's durability promises. */
+  /**
+   * Stores a lifecycle event; resolves once stored as the backend's durability promises, and
+   * only for a record whose stored form reads back equal (see `encodeRecord`); anything else
+   * rejects with `PersistenceValidationError` and nothing is stored.
+   */
   recordEvent(event: ActorEvent): Promise<void>;
-  /** Stores an audit snapshot; resolves once stored. */
+  /** Stores an audit snapshot; resolves once stored, as {@link recordEvent}. */
   recordAudit(audit: AuditSnapshot): Promise<void>;
-  /** Stores a dead letter; resolves once stored. */
+  /** Stores a dead letter; resolves once stored, as {@link recordEvent}. */
   recordDeadLetter(deadLetter: DeadLetter): Promise<void>;
-  /** Lists events within retention. */
-  listEvents(query?: ListQuery): Promise<ActorEvent[]>;
+  /**
+   * Lists events within retention, as stored by any writer: `actor_address` may be any JSON
+   * (see `addressOf` and `formatAddress`).
+   */
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]>;
   /** Lists audit snapshots within retention. */
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]>;
-  /** Lists dead letters within retention. */
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]>;
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]>;
+  /** Lists dead letters within retention; `target` may be any JSON (see `addressOf`). */
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]>;
   /** Flushes pending writes and releases resources. Idempotent. */
   close(): Promise<void>;
 

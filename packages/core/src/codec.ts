@@ -1,12 +1,21 @@
-import { PersistenceValidationError } from "./errors.js";
-import { recordGuards } from "./record-guards.js";
+import { PersistenceValidationError, type ValidationIssue } from "./errors.js";
+import { writeExactJson } from "./exact-json.js";
+import { checkJsonExact } from "./json-exact.js";
+import { mayHoldNonFiniteTokens, parseJsonWithNonFinite } from "./non-finite-json.js";
+import { readGuards, writeGuards } from "./record-guards.js";
 import { isKnownKind, type RecordByKind, type RecordKind, recordSchemas } from "./records.js";
+import { type StoredRecordByKind, storedRecordSchemas } from "./stored-records.js";
 import { toValidationIssues } from "./validation.js";
 
 /** What one stored line (or stream entry payload) turned out to be. */
 export type DecodedLine =
   | { type: "blank" }
-  | { type: "record"; kind: RecordKind; record: RecordByKind[RecordKind]; timestamp: number }
+  | {
+      type: "record";
+      kind: RecordKind;
+      record: StoredRecordByKind[RecordKind];
+      timestamp: number;
+    }
   /** A record of a kind this version does not know: kept by every operation, never listed. */
   | { type: "unknown_kind"; kind: string; timestamp: number }
   /** Valid JSON object that is not a record (maps to INVALID_RECORD). */
@@ -19,8 +28,10 @@ const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
 const KIND_FIRST = /^\{"kind": ?"([a-z_]+)", ?/;
 
 /**
- * Classifies one stored line. Never throws. The returned record is the parsed object itself
- * (without `kind`), so unknown fields are kept and `__proto__` keys stay plain own properties.
+ * Classifies one stored line, liberally: JSON as any writer of the format wrote it, including
+ * the Python implementation's `NaN`, `Infinity` and `-Infinity` tokens. Never throws. The
+ * returned record is the parsed object itself (without `kind`), so unknown fields are kept
+ * and `__proto__` keys stay plain own properties.
  */
 export function decodeLine(text: string): DecodedLine {
   if (text.charCodeAt(0) === 0x7b /* { */) {
@@ -33,9 +44,18 @@ export function decodeLine(text: string): DecodedLine {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { type: "corrupt", detail: `not valid JSON (${(error as Error).message})` };
+    if (!mayHoldNonFiniteTokens(text)) return notJson(error);
+    try {
+      value = parseJsonWithNonFinite(text);
+    } catch {
+      return notJson(error);
+    }
   }
   return decodeValue(value);
+}
+
+function notJson(error: unknown): DecodedLine {
+  return { type: "corrupt", detail: `not valid JSON (${(error as Error).message})` };
 }
 
 /**
@@ -82,11 +102,14 @@ export function decodeValue(value: unknown): DecodedLine {
 function classify(object: Record<string, unknown>, kind: string): DecodedLine {
   const timestamp = object.timestamp;
   if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
-    return { type: "invalid", detail: `${kind} record has no numeric \`timestamp\`` };
+    return {
+      type: "invalid",
+      detail: `${kind} record has no numeric \`timestamp\` (a finite number)`,
+    };
   }
   if (!isKnownKind(kind)) return { type: "unknown_kind", kind, timestamp };
-  if (!recordGuards[kind](object)) {
-    const result = recordSchemas[kind].safeParse(object);
+  if (!readGuards[kind](object)) {
+    const result = storedRecordSchemas[kind].safeParse(object);
     if (!result.success) {
       const issues = toValidationIssues(result.error)
         .map((i) => `${i.path || "record"}: ${i.message}`)
@@ -94,40 +117,51 @@ function classify(object: Record<string, unknown>, kind: string): DecodedLine {
       return { type: "invalid", detail: `invalid ${kind} record (${issues})` };
     }
   }
-  return { type: "record", kind, record: object as RecordByKind[RecordKind], timestamp };
+  return { type: "record", kind, record: object as StoredRecordByKind[RecordKind], timestamp };
 }
 
 /**
  * Validates a record handed to `record*` and returns its stored line, without the trailing
- * newline: `kind` first, compact JSON. Throws {@link PersistenceValidationError} on bad input
- * (a non-finite timestamp, a BigInt or a cycle). As in `JSON.stringify`, a non-finite number
- * nested inside a payload is stored as `null`.
+ * newline: `kind` first, compact JSON. Writing is strict: the record must have the fields of
+ * its kind, and every value must be one JSON stores exactly (see checkJsonExact), so the line
+ * decodes to an equal record. Anything else throws {@link PersistenceValidationError} naming
+ * the field and the reason; a `kind` field equal to `kind` is the discriminator, not stored
+ * as a field.
  */
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
-  if (typeof record !== "object" || record === null || !recordGuards[kind](record)) {
-    const result = recordSchemas[kind].safeParse(record);
-    if (!result.success) {
-      throw new PersistenceValidationError(`${kind} record`, toValidationIssues(result.error));
-    }
+  const subject = `${kind} record`;
+  if (!passesWriteGuard(kind, record)) {
+    const issues = schemaIssues(kind, record);
+    if (issues.length > 0) throw new PersistenceValidationError(subject, issues);
   }
-  // A top-level toJSON would let the record serialise to something other than its fields.
-  if (typeof (record as { toJSON?: unknown }).toJSON === "function") {
-    throw new PersistenceValidationError(`${kind} record`, [
-      { path: "", message: "a record must be a plain object (it has a toJSON method)" },
-    ]);
+  const checked = checkJsonExact(record, kind);
+  if (checked.issue) throw new PersistenceValidationError(subject, [checked.issue]);
+  if (checked.negativeZero) return writeExactJson(kind, record);
+  if (Object.hasOwn(record, "kind")) {
+    const { kind: _discriminator, ...fields } = record;
+    return JSON.stringify({ kind, ...fields });
   }
+  const body = JSON.stringify(record);
+  // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
+  return `{"kind":"${kind}",${body.slice(1)}`;
+}
+
+function passesWriteGuard(kind: RecordKind, record: unknown): boolean {
   try {
-    if (Object.hasOwn(record, "kind")) {
-      const { kind: _ignored, ...rest } = record;
-      return JSON.stringify({ kind, ...rest });
-    }
-    const body = JSON.stringify(record);
-    // Every valid record has fields, so the body is never "{}" and the splice stays valid JSON.
-    return `{"kind":"${kind}",${body.slice(1)}`;
+    return typeof record === "object" && record !== null && writeGuards[kind](record as never);
+  } catch {
+    return false; // a getter that throws: the schema check below explains it
+  }
+}
+
+/** What the zod schema of `kind` finds wrong with a record to write (empty when nothing). */
+function schemaIssues(kind: RecordKind, record: unknown): ValidationIssue[] {
+  try {
+    const result = recordSchemas[kind].safeParse(record);
+    return result.success ? [] : toValidationIssues(result.error);
   } catch (error) {
-    throw new PersistenceValidationError(`${kind} record`, [
-      { path: "", message: `not serialisable as JSON (${(error as Error).message})` },
-    ]);
+    // A getter that throws or a revoked proxy: still a validation error, never a crash.
+    return [{ path: "", message: `the record cannot be checked (${(error as Error)?.message})` }];
   }
 }
 

@@ -1,3 +1,4 @@
+export * from "./address.js";
 export * from "./backend.js";
 export * from "./codec.js";
 export * from "./definition.js";
@@ -8,4 +9,5 @@ export * from "./records.js";
 export * from "./reports.js";
 export * from "./retention.js";
 export * from "./startup.js";
+export * from "./stored-records.js";
 export * from "./validation.js";

@@ -13,7 +13,10 @@ export type ActorAddress =
 
 const timestamp = z.number().finite();
 
-/** A lifecycle event (`ActorStarted`, `ActorCrashed`, ...). Unknown fields are kept. */
+// These schemas and types are what `record*` accepts (writing is strict); stored-records.ts
+// has what `list*` returns (reading is liberal).
+
+/** A lifecycle event (`ActorStarted`, `ActorCrashed`, ...) to write. Unknown fields are kept. */
 export const actorEventSchema = z.looseObject({
   system_id: z.string(),
   actor_address: actorAddressSchema,
@@ -22,7 +25,7 @@ export const actorEventSchema = z.looseObject({
   timestamp,
 });
 
-/** An audit snapshot of a running system. Unknown fields are kept. */
+/** An audit snapshot of a running system, to write. Unknown fields are kept. */
 export const auditSnapshotSchema = z.looseObject({
   system_id: z.string(),
   timestamp,
@@ -36,7 +39,7 @@ export const auditSnapshotSchema = z.looseObject({
   dead_letters_count: z.number().int(),
 });
 
-/** A message that could not be delivered. Unknown fields are kept. */
+/** A message that could not be delivered, to write. Unknown fields are kept. */
 export const deadLetterSchema = z.looseObject({
   system_id: z.string(),
   target: z.union([actorAddressSchema, z.null()]),
@@ -45,7 +48,7 @@ export const deadLetterSchema = z.looseObject({
   timestamp,
 });
 
-/** A lifecycle event, wire-shaped: the field names are those of the stored JSON. */
+/** A lifecycle event to write, wire-shaped: the field names are those of the stored JSON. */
 export interface ActorEvent {
   system_id: string;
   actor_address: ActorAddress;
@@ -56,7 +59,7 @@ export interface ActorEvent {
   [extra: string]: unknown;
 }
 
-/** An audit snapshot, wire-shaped. */
+/** An audit snapshot to write, wire-shaped. */
 export interface AuditSnapshot {
   system_id: string;
   /** Unix epoch seconds, fractional. */
@@ -72,7 +75,7 @@ export interface AuditSnapshot {
   [extra: string]: unknown;
 }
 
-/** A dead letter, wire-shaped. `payload` is any JSON value. */
+/** A dead letter to write, wire-shaped. `payload` is any JSON value. */
 export interface DeadLetter {
   system_id: string;
   target: ActorAddress | null;
@@ -89,14 +92,14 @@ export type RecordKind = "event" | "audit" | "dead_letter";
 /** Every record kind this version knows, in a stable order. */
 export const RECORD_KINDS: readonly RecordKind[] = ["event", "audit", "dead_letter"];
 
-/** Maps each record kind to its TypeScript type. */
+/** Maps each record kind to the type `record*` accepts. */
 export interface RecordByKind {
   event: ActorEvent;
   audit: AuditSnapshot;
   dead_letter: DeadLetter;
 }
 
-/** The zod schema of each record kind (without the `kind` field). */
+/** The zod schema of each record kind as written (without the `kind` field). */
 export const recordSchemas = {
   event: actorEventSchema,
   audit: auditSnapshotSchema,
@@ -106,13 +109,6 @@ export const recordSchemas = {
 /** True when `kind` is one of the kinds this version knows. */
 export function isKnownKind(kind: unknown): kind is RecordKind {
   return kind === "event" || kind === "audit" || kind === "dead_letter";
-}
-
-/** Prints an address the way operators read it: `system:actor_id`. */
-export function formatAddress(address: ActorAddress | null | undefined): string {
-  if (address == null) return "-";
-  if (typeof address === "string") return address;
-  return `${address.system}:${address.actor_id}`;
 }
 
 /** Current time as Unix epoch seconds with sub-second precision (never a monotonic clock). */

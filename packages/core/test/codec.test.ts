@@ -197,10 +197,14 @@ describe("encodeRecord", () => {
     });
   });
 
-  it("replaces a `kind` field on the record by the kind being written, once, first", () => {
-    const line = encodeRecord("event", { ...event, kind: "audit" });
+  it("stores a matching `kind` field once, first, and refuses a different one", () => {
+    const line = encodeRecord("event", { ...event, kind: "event" });
     expect(line.startsWith('{"kind":"event",')).toBe(true);
     expect(line.match(/"kind"/g)).toHaveLength(1);
+    // An audit handed to recordEvent would be stored as an event: refused, never changed.
+    expect(() => encodeRecord("event", { ...event, kind: "audit" })).toThrow(
+      /kind: is "audit", but this call writes kind "event"/,
+    );
   });
 
   it("keeps an own __proto__ key, also when a `kind` field is stripped", () => {

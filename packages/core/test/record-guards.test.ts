@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { recordGuards } from "../src/record-guards.js";
+import type { z } from "zod";
+import { readGuards, writeGuards } from "../src/record-guards.js";
 import { RECORD_KINDS, type RecordKind, recordSchemas } from "../src/records.js";
+import { storedRecordSchemas } from "../src/stored-records.js";
 
 const valid: Record<RecordKind, Record<string, unknown>> = {
   event: {
@@ -50,7 +52,11 @@ const oddValues: unknown[] = [
   -1,
   1.5,
   2 ** 60,
+  2 ** 64,
+  -0,
+  2.5e-7,
   Number.NaN,
+  Number.NEGATIVE_INFINITY,
   Number.POSITIVE_INFINITY,
   "",
   "local:1",
@@ -63,17 +69,29 @@ const oddValues: unknown[] = [
   { system: "s", actor_id: "a" },
   { system: 1, actor_id: 2 },
   { system: "s", actor_id: Number.NaN },
+  { _rid: 1, _address: { system: "s", actor_id: 1 } },
+  [1, "a"],
 ];
 
-describe("record guards", () => {
+const sets: [
+  string,
+  Record<RecordKind, (r: Record<string, unknown>) => boolean>,
+  Record<RecordKind, z.ZodType>,
+][] = [
+  ["write", writeGuards, recordSchemas],
+  ["read", readGuards, storedRecordSchemas],
+];
+
+describe.each(sets)("%s guards", (_name, guards, schemas) => {
   it("accept valid records of every kind", () => {
-    for (const kind of RECORD_KINDS) expect(recordGuards[kind](valid[kind])).toBe(true);
+    for (const kind of RECORD_KINDS) expect(guards[kind](valid[kind])).toBe(true);
   });
 
   it("never accept what the zod schema rejects (5,000 random mutations)", () => {
     const random = prng(42);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     let rejectedByBoth = 0;
+    let acceptedByBoth = 0;
     for (let i = 0; i < 5000; i++) {
       const kind = pick(RECORD_KINDS);
       const record: Record<string, unknown> = { ...valid[kind] };
@@ -83,11 +101,25 @@ describe("record guards", () => {
         if (random() < 0.2) delete record[field];
         else record[field] = pick(oddValues);
       }
-      const guard = recordGuards[kind](record);
-      const schema = recordSchemas[kind].safeParse(record).success;
+      const guard = guards[kind](record);
+      const schema = schemas[kind].safeParse(record).success;
       if (guard) expect(schema, JSON.stringify(record)).toBe(true);
       if (!schema) rejectedByBoth += 1;
+      if (guard && schema) acceptedByBoth += 1;
     }
     expect(rejectedByBoth).toBeGreaterThan(1000);
+    expect(acceptedByBoth).toBeGreaterThan(100);
+  });
+});
+
+describe("read guards against write guards", () => {
+  it("read everything the write guards accept, and more (targets of any shape, big counts)", () => {
+    for (const kind of RECORD_KINDS) expect(readGuards[kind](valid[kind])).toBe(true);
+    const pythonTarget = { ...valid.dead_letter, target: { _rid: 1, _address: "s:1" } };
+    expect(writeGuards.dead_letter(pythonTarget)).toBe(false);
+    expect(readGuards.dead_letter(pythonTarget)).toBe(true);
+    const bigCount = { ...valid.audit, total_actors: 2 ** 64 };
+    expect(writeGuards.audit(bigCount)).toBe(false);
+    expect(readGuards.audit(bigCount)).toBe(true);
   });
 });

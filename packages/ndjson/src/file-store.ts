@@ -20,7 +20,11 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
   type StoredMetrics,
+  type StoredRecordByKind,
   validateCompactOptions,
   validateRecoveryConfig,
 } from "@papyra/core";
@@ -113,7 +117,7 @@ export abstract class FileStore implements PersistenceBackend {
   protected abstract readRecords<K extends RecordKind>(
     kind: K,
     query: NormalizedListQuery,
-  ): Promise<RecordByKind[K][]>;
+  ): Promise<StoredRecordByKind[K][]>;
 
   /**
    * Scans the store's files (counters and error mapping are handled). Writes the checkpoint
@@ -152,15 +156,15 @@ export abstract class FileStore implements PersistenceBackend {
     return this.#record("dead_letter", deadLetter);
   }
 
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
+  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
     return this.#list("event", query);
   }
 
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
+  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
     return this.#list("audit", query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
+  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
     return this.#list("dead_letter", query);
   }
 
@@ -200,7 +204,7 @@ export abstract class FileStore implements PersistenceBackend {
   async #list<K extends RecordKind>(
     kind: K,
     query: ListQuery | undefined,
-  ): Promise<RecordByKind[K][]> {
+  ): Promise<StoredRecordByKind[K][]> {
     if (this.#closed) throw new PersistenceClosedError("list");
     return countedListing(this.metrics, `${this.label} ${this.path}`, query, (normalized) =>
       this.readRecords(kind, normalized),

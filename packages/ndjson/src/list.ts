@@ -3,9 +3,9 @@ import {
   inTimeWindow,
   type NormalizedListQuery,
   nowSeconds,
-  type RecordByKind,
   type RecordKind,
   type RetentionPolicy,
+  type StoredRecordByKind,
   TailRetention,
 } from "@papyra/core";
 import { decodeLineBytes } from "./decode.js";
@@ -34,13 +34,13 @@ export async function listFromTail<K extends RecordKind>(
   kind: K,
   query: NormalizedListQuery,
   options: ListFromTailOptions = {},
-): Promise<RecordByKind[K][]> {
+): Promise<StoredRecordByKind[K][]> {
   if (query.limit === 0) return [];
   const retention =
     options.retention && hasRetentionRules(options.retention)
       ? new TailRetention(options.retention, options.now ?? nowSeconds())
       : null;
-  const newestFirst: RecordByKind[K][] = [];
+  const newestFirst: StoredRecordByKind[K][] = [];
   const kinds = [kind];
   outer: for (const file of filesNewestFirst) {
     try {
@@ -63,7 +63,7 @@ export async function listFromTail<K extends RecordKind>(
           continue;
         }
         if (!inTimeWindow(decoded.timestamp, query)) continue;
-        newestFirst.push(decoded.record as RecordByKind[K]);
+        newestFirst.push(decoded.record as StoredRecordByKind[K]);
         if (query.limit !== undefined && newestFirst.length >= query.limit) break outer;
       }
     } catch (error) {

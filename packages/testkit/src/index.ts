@@ -1,3 +1,4 @@
+export { type PythonWrittenLine, pythonWrittenLine } from "./python-lines.js";
 export {
   BASE_TIME,
   list,

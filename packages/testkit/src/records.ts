@@ -6,6 +6,7 @@ import type {
   PersistenceBackend,
   RecordByKind,
   RecordKind,
+  StoredRecordByKind,
 } from "@papyra/core";
 import { encodeRecord, lineBytes, RECORD_KINDS } from "@papyra/core";
 
@@ -99,14 +100,14 @@ export function list<K extends RecordKind>(
   backend: PersistenceBackend,
   kind: K,
   query?: ListQuery,
-): Promise<RecordByKind[K][]> {
+): Promise<StoredRecordByKind[K][]> {
   switch (kind) {
     case "event":
-      return backend.listEvents(query) as Promise<RecordByKind[K][]>;
+      return backend.listEvents(query) as Promise<StoredRecordByKind[K][]>;
     case "audit":
-      return backend.listAudits(query) as Promise<RecordByKind[K][]>;
+      return backend.listAudits(query) as Promise<StoredRecordByKind[K][]>;
     default:
-      return backend.listDeadLetters(query) as Promise<RecordByKind[K][]>;
+      return backend.listDeadLetters(query) as Promise<StoredRecordByKind[K][]>;
   }
 }
 

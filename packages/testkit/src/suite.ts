@@ -4,6 +4,7 @@ import { concurrencyGroup } from "./groups/concurrency.js";
 import { listingGroup } from "./groups/listing.js";
 import { metricsGroup } from "./groups/metrics.js";
 import { prototypeSafetyGroup } from "./groups/prototype-safety.js";
+import { readBackGroup } from "./groups/read-back.js";
 import { recoveryGroup } from "./groups/recovery.js";
 import { retentionGroup } from "./groups/retention.js";
 import { roundTripGroup } from "./groups/round-trip.js";
@@ -19,6 +20,7 @@ import {
 
 const REGISTRARS: Record<ConformanceGroup, (h: SuiteHarness) => void> = {
   "round-trip": roundTripGroup,
+  "read-back": readBackGroup,
   listing: listingGroup,
   retention: retentionGroup,
   close: closeGroup,

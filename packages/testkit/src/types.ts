@@ -3,6 +3,7 @@ import type { PersistenceBackend, RetentionPolicy } from "@papyra/core";
 /** The suite's group names, in the order they run. Each group can be run alone. */
 export const CONFORMANCE_GROUPS = [
   "round-trip",
+  "read-back",
   "listing",
   "retention",
   "close",

@@ -21,6 +21,7 @@ import {
   type RecoveryConfig,
   type RecoveryReport,
   type RetentionPolicy,
+  recordSchemas,
   recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
@@ -41,7 +42,8 @@ export type Defect =
   | "loses-concurrent-writes"
   | "compaction-drops-everything"
   | "compaction-ignores-dry-run"
-  | "accepts-negative-limit";
+  | "accepts-negative-limit"
+  | "stores-what-json-changes";
 
 interface Line {
   kind: RecordKind;
@@ -53,6 +55,12 @@ interface Line {
 /** The "disk" of a reference store: survives closing, so the suite can reopen it. */
 export interface ReferenceStore {
   lines: Line[];
+}
+
+/** Validates the fields' types only, then lets JSON.stringify change what it does not store. */
+function encodeLoosely(kind: RecordKind, record: unknown): string {
+  parseOrThrow(recordSchemas[kind] as Parameters<typeof parseOrThrow>[0], record, `${kind} record`);
+  return JSON.stringify({ kind, ...(record as object) });
 }
 
 /** Copies JSON the unsafe way: assignment, so a `__proto__` key sets the prototype. */
@@ -196,7 +204,10 @@ export class ReferenceBackend implements PersistenceBackend {
     }
     let text: string;
     try {
-      text = encodeRecord(kind, record);
+      text =
+        this.defect === "stores-what-json-changes"
+          ? encodeLoosely(kind, record)
+          : encodeRecord(kind, record);
     } catch (error) {
       this.metrics.increment(
         this.defect === "counts-failed-writes-as-written" ? "records_written" : "write_errors",

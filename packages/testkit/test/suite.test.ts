@@ -99,7 +99,7 @@ describe("runConformanceSuite", () => {
     assert.throws(
       () =>
         runConformanceSuite(runner, referenceSubject(), { groups: ["nope" as ConformanceGroup] }),
-      /Unknown conformance group\(s\): nope\. Known groups: round-trip, listing/,
+      /Unknown conformance group\(s\): nope\. Known groups: round-trip, read-back, listing/,
     );
   });
 
@@ -117,6 +117,8 @@ describe("runConformanceSuite", () => {
     ["loses-concurrent-writes", "concurrency", /concurrent writes are all stored/],
     ["compaction-drops-everything", "compaction", /keeps every record/],
     ["compaction-ignores-dry-run", "compaction", /a dry run reports what compaction would remove/],
+    ["stores-what-json-changes", "read-back", /refused with PersistenceValidationError naming/],
+    ["stores-what-json-changes", "read-back", /refused, or read back deep-equal/],
   ];
   for (const [defect, group, test] of caught) {
     it(`fails a backend that ${defect.replaceAll("-", " ")}`, async () => {

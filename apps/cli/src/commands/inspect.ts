@@ -1,11 +1,11 @@
 import {
-  type ActorAddress,
-  type ActorEvent,
-  type AuditSnapshot,
-  type DeadLetter,
+  addressOf,
   finishListing,
   formatAddress,
   type ListQuery,
+  type StoredActorEvent,
+  type StoredAuditSnapshot,
+  type StoredDeadLetter,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
@@ -45,7 +45,10 @@ function parseListing(args: ListingArgs): ParsedListing {
   return { limit, since, until, reverse: args.reverse === true };
 }
 
-function actorId(address: ActorAddress): string {
+/** The actor id part of a stored address, or undefined when it names no address. */
+function actorId(stored: unknown): string | undefined {
+  const address = addressOf(stored);
+  if (address === null) return undefined;
   if (typeof address === "string") {
     const colon = address.indexOf(":");
     return colon === -1 ? address : address.slice(colon + 1);
@@ -53,11 +56,15 @@ function actorId(address: ActorAddress): string {
   return String(address.actor_id);
 }
 
-/** True when an address matches `--target`: the full `system:actor_id`, or the actor id alone. */
-export function matchesTarget(address: ActorAddress | null, targets: readonly string[]): boolean {
-  if (address === null || address === undefined) return targets.includes("-");
+/**
+ * True when a stored address (any JSON shape) matches `--target`: its printed form
+ * (`system:actor_id`, the inner address of an actor reference, an integer's digits, `-` for
+ * none), or the actor id alone.
+ */
+export function matchesTarget(address: unknown, targets: readonly string[]): boolean {
   const full = formatAddress(address);
-  return targets.some((t) => t === full || t === actorId(address));
+  const id = actorId(address);
+  return targets.some((t) => t === full || (id !== undefined && t === id));
 }
 
 /**
@@ -98,7 +105,7 @@ export async function inspectEventsCommand(
   const targets = toList(args.target);
   const filter =
     types || targets
-      ? (event: ActorEvent) =>
+      ? (event: StoredActorEvent) =>
           (!types || types.includes(event.event_type)) &&
           (!targets || matchesTarget(event.actor_address, targets))
       : undefined;
@@ -120,7 +127,7 @@ export async function inspectEventsCommand(
 }
 
 /** One audit as a line of `name=value` pairs. */
-export function auditLine(audit: AuditSnapshot): string {
+export function auditLine(audit: StoredAuditSnapshot): string {
   return [
     `[${formatTimestamp(audit.timestamp)}]`,
     audit.system_id,
@@ -164,7 +171,7 @@ export async function inspectDeadLettersCommand(
   const targets = toList(args.target);
   const filter =
     types || targets
-      ? (letter: DeadLetter) =>
+      ? (letter: StoredDeadLetter) =>
           (!types || types.includes(letter.message_type)) &&
           (!targets || matchesTarget(letter.target, targets))
       : undefined;
