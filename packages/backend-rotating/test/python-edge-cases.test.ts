@@ -122,9 +122,14 @@ describe("lines as the Python implementation's json.dumps writes them (property,
             assert.deepStrictEqual(await store.listAudits(), expected("audit"));
             assert.deepStrictEqual(await store.listDeadLetters(), expected("dead_letter"));
           }
-          const damaged = [...lines];
-          damaged.splice(damageAt % (damaged.length + 1), 0, "{damage\n");
-          await writeSet(dir, base, damaged);
+          // One corrupted line inside one segment, among that segment's records (a segment
+          // of nothing but damage is refused as not a store, SPEC §9).
+          const half = Math.floor(lines.length / 2);
+          const segments = [lines.slice(0, half), lines.slice(half)];
+          const segment = segments[damageAt % 2] as string[];
+          segment.splice(damageAt % (segment.length + 1), 0, "{damage\n");
+          await writeFile(join(dir, `${base}.1`), (segments[0] as string[]).join(""));
+          await writeFile(join(dir, base), (segments[1] as string[]).join(""));
           {
             await using store = await open();
             expect((await store.recover({ mode: "repair" })).scan_after.anomalies).toEqual([]);
