@@ -1,0 +1,102 @@
+// Packed-install smoke test: packs every publishable package with `pnpm pack`, installs the
+// tarballs into a fresh npm project outside the workspace (as a user would), and checks what
+// the READMEs promise: a plain .mjs program opens a JSON store, runs the startup check, writes
+// and lists; every package loads with require() from CommonJS; `npx papyra doctor run` and
+// `npx papyra inspect events --json` work there; and a second plain `npm install` succeeds, so
+// the peer ranges resolve. Run after `pnpm build`. Exits non-zero on the first failure.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { publishablePackages } from "./publishable.mjs";
+
+const keep = process.argv.includes("--keep");
+const work = mkdtempSync(join(tmpdir(), "papyra-pack-smoke-"));
+const tarballs = join(work, "tarballs");
+const project = join(work, "project");
+mkdirSync(tarballs);
+mkdirSync(project);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: "utf8", ...options });
+  if (result.status !== 0 && !options.allowFailure) {
+    console.error(`pack smoke: ${command} ${args.join(" ")} exited ${result.status}`);
+    console.error(result.stdout, result.stderr);
+    process.exit(1);
+  }
+  return result;
+}
+
+try {
+  const packages = publishablePackages();
+  for (const pkg of packages) run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: pkg.dir });
+  const files = readdirSync(tarballs).map((name) => join(tarballs, name));
+  console.log("pack smoke: tarballs");
+  for (const file of files) console.log(`  ${file.slice(tarballs.length + 1)}  ${statSync(file).size} B`);
+
+  writeFileSync(
+    join(project, "package.json"),
+    `${JSON.stringify({ name: "papyra-smoke", version: "1.0.0", private: true }, null, 2)}\n`,
+  );
+  const npmFlags = ["--no-audit", "--no-fund", "--loglevel=error"];
+  run("npm", ["install", ...npmFlags, ...files], { cwd: project });
+
+  // The README's "Using a store", as plain JavaScript on the declared minimum Node.
+  writeFileSync(
+    join(project, "store.mjs"),
+    `import { openJsonStore } from "@papyra/backend-json";
+import { nowSeconds, runStartupCheck } from "@papyra/core";
+
+const store = await openJsonStore({ path: "./papyra.ndjson", durability: "fsync" });
+try {
+  await runStartupCheck(store, { mode: "recover", timeoutMs: 30_000 });
+  await store.recordEvent({
+    system_id: "orders",
+    actor_address: { system: "orders", actor_id: "payment-7" },
+    event_type: "ActorStarted",
+    payload: { reason: "spawned" },
+    timestamp: nowSeconds(),
+  });
+  const events = await store.listEvents({ limit: 10 });
+  if (events.length !== 1 || events[0].event_type !== "ActorStarted") throw new Error("listed " + JSON.stringify(events));
+  console.log("store.mjs: wrote and listed", events.length, "event");
+} finally {
+  await store.close();
+}
+`,
+  );
+  run("node", ["store.mjs"], { cwd: project, stdio: "inherit" });
+
+  // require() of every package from CommonJS (Node >= 20.19 loads ESM synchronously).
+  const requires = packages
+    .filter((pkg) => pkg.manifest.exports?.["."])
+    .map((pkg) => `  ["${pkg.name}", Object.keys(require("${pkg.name}")).length],`)
+    .join("\n");
+  writeFileSync(
+    join(project, "require.cjs"),
+    `const loaded = [\n${requires}\n];
+for (const [name, count] of loaded) if (!(count > 0)) throw new Error(name + " exported nothing to require()");
+console.log("require.cjs: " + loaded.map(([name]) => name).join(", "));
+`,
+  );
+  run("node", ["require.cjs"], { cwd: project, stdio: "inherit" });
+
+  // The operators' CLI, as installed.
+  run("npx", ["--no-install", "papyra", "doctor", "run"], { cwd: project, stdio: "inherit" });
+  const listed = run("npx", ["--no-install", "papyra", "inspect", "events", "--json"], { cwd: project });
+  const document = JSON.parse(listed.stdout);
+  if (document.ok !== true || document.events?.length !== 1) {
+    console.error("pack smoke: unexpected inspect events --json output", listed.stdout);
+    process.exit(1);
+  }
+  console.log("npx papyra inspect events --json: 1 event");
+
+  // A second, plain install must resolve (peer ranges included) without --force.
+  run("npm", ["install", ...npmFlags], { cwd: project });
+  console.log("pack smoke: second npm install resolved");
+  execFileSync("npm", ["ls", "--all", "--loglevel=error"], { cwd: project, stdio: "ignore" });
+  console.log("pack smoke: passed");
+} finally {
+  if (keep) console.log(`pack smoke: kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
