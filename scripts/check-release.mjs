@@ -6,13 +6,27 @@
 // this before `changeset publish`; CI runs it on every change.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { publishablePackages, ROOT, workspaceDependencies, workspacePackages } from "./publishable.mjs";
+import {
+  publishablePackages,
+  ROOT,
+  workspaceDependencies,
+  workspacePackages,
+} from "./publishable.mjs";
 
 const config = JSON.parse(readFileSync(join(ROOT, ".changeset", "config.json"), "utf8"));
 const ignored = new Set(config.ignore ?? []);
 const all = new Map(workspacePackages().map((p) => [p.name, p]));
 const problems = [];
-const REQUIRED_FIELDS = ["description", "license", "repository", "homepage", "bugs", "keywords", "engines", "files"];
+const REQUIRED_FIELDS = [
+  "description",
+  "license",
+  "repository",
+  "homepage",
+  "bugs",
+  "keywords",
+  "engines",
+  "files",
+];
 
 for (const pkg of publishablePackages()) {
   const m = pkg.manifest;
@@ -44,4 +58,6 @@ if (problems.length) {
   console.error(`release check failed:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`release check: ${publishablePackages().length} publishable packages, all dependencies publishable`);
+console.log(
+  `release check: ${publishablePackages().length} publishable packages, all dependencies publishable`,
+);

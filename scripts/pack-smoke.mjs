@@ -29,10 +29,12 @@ function run(command, args, options = {}) {
 
 try {
   const packages = publishablePackages();
-  for (const pkg of packages) run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: pkg.dir });
+  for (const pkg of packages)
+    run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: pkg.dir });
   const files = readdirSync(tarballs).map((name) => join(tarballs, name));
   console.log("pack smoke: tarballs");
-  for (const file of files) console.log(`  ${file.slice(tarballs.length + 1)}  ${statSync(file).size} B`);
+  for (const file of files)
+    console.log(`  ${file.slice(tarballs.length + 1)}  ${statSync(file).size} B`);
 
   writeFileSync(
     join(project, "package.json"),
@@ -83,7 +85,9 @@ console.log("require.cjs: " + loaded.map(([name]) => name).join(", "));
 
   // The operators' CLI, as installed.
   run("npx", ["--no-install", "papyra", "doctor", "run"], { cwd: project, stdio: "inherit" });
-  const listed = run("npx", ["--no-install", "papyra", "inspect", "events", "--json"], { cwd: project });
+  const listed = run("npx", ["--no-install", "papyra", "inspect", "events", "--json"], {
+    cwd: project,
+  });
   const document = JSON.parse(listed.stdout);
   if (document.ok !== true || document.events?.length !== 1) {
     console.error("pack smoke: unexpected inspect events --json output", listed.stdout);
