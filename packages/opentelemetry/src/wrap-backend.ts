@@ -75,7 +75,7 @@ function replacement(
           name: SPAN_NAMES.recover,
           attributes: requested(hooks.attributes, [
             ["papyra.recovery.mode", field(config, "mode")],
-            ["papyra.recovery.dry_run", field(config, "dryRun")],
+            ["papyra.recovery.dry_run", field(config, "dryRun") === true],
           ]),
           describe: recoveryAttributes,
         },
@@ -89,7 +89,7 @@ function replacement(
         {
           name: SPAN_NAMES.compact,
           attributes: requested(hooks.attributes, [
-            ["papyra.compaction.dry_run", field(options, "dryRun")],
+            ["papyra.compaction.dry_run", field(options, "dryRun") === true],
           ]),
           describe: compactionAttributes,
         },
