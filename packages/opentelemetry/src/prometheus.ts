@@ -9,3 +9,4 @@ export {
   renderPrometheusText,
 } from "./prometheus-text.js";
 export { maskCredentials } from "./redact.js";
+export { identifyStore, type StoreIdentity } from "./store-identity.js";

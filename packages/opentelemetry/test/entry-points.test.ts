@@ -35,8 +35,10 @@ describe("entry points", () => {
     expect([...packagesImportedBy("prometheus.js")].sort()).toEqual(["@papyra/core", "zod"]);
     const module = (await import(pathToFileURL(join(dist, "prometheus.js")).href)) as {
       renderPrometheusText?: unknown;
+      identifyStore?: unknown;
     };
     expect(typeof module.renderPrometheusText).toBe("function");
+    expect(typeof module.identifyStore).toBe("function");
   });
 
   it("the main entry imports only its peers and zod", () => {
