@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
@@ -79,7 +80,10 @@ describe("@opentelemetry/exporter-prometheus scraped over HTTP", () => {
   });
 
   it("names, types, help and papyra labels agree with renderPrometheusText (one set of alert rules)", async () => {
-    const path = join(dir, 'dir with "quotes"', "..", "store.ndjson");
+    // A directory name that needs escaping in a label value: quotes and a backslash.
+    const odd = join(dir, 'orders "eu" \\ 1');
+    await mkdir(odd);
+    const path = join(odd, "store.ndjson");
     const { backend: store, attributes } = instrumentBackend(await openJsonStore({ path }), {
       meterProvider: provider,
     });
@@ -92,6 +96,7 @@ describe("@opentelemetry/exporter-prometheus scraped over HTTP", () => {
       }),
     );
     expect([...rendered.keys()].sort()).toEqual([...scraped.keys()].sort());
+    expect(rendered.get("papyra_records_written_total")?.metrics[0]?.labels?.papyra_store).toBe(path);
     for (const [name, family] of rendered) {
       const other = scraped.get(name);
       expect(other?.type).toBe(family.type);
