@@ -96,7 +96,9 @@ describe("@opentelemetry/exporter-prometheus scraped over HTTP", () => {
       }),
     );
     expect([...rendered.keys()].sort()).toEqual([...scraped.keys()].sort());
-    expect(rendered.get("papyra_records_written_total")?.metrics[0]?.labels?.papyra_store).toBe(path);
+    expect(rendered.get("papyra_records_written_total")?.metrics[0]?.labels?.papyra_store).toBe(
+      path,
+    );
     for (const [name, family] of rendered) {
       const other = scraped.get(name);
       expect(other?.type).toBe(family.type);
