@@ -96,6 +96,6 @@ export async function otelGroup(run: OtelRun, log: (message: string) => void): P
   run.facts.otelCpuRatio = percentile(cpu, 50);
   run.facts.otelDetail = `median of ${cpu.length} paired rounds, per CPU second (range ${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)}); wall clock ${percentile(wall, 50).toFixed(2)}× (range ${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)})`;
   run.notes.push(
-    `OpenTelemetry: one process runs ${rounds} rounds of ${durationMs} ms per subject in ABBA order, each from an empty store; the instrumented store's 11 counters are observable counters read from metrics.snapshot() at each collection, and its record calls go through the wrapper's proxy.`,
+    `OpenTelemetry: one process runs ${rounds} rounds of ${durationMs} ms per subject in ABBA order, each from an empty store; the instrumented store's 11 counters are observable counters read from metrics.snapshot() at each collection, and its record calls go through the instrumented wrapper.`,
   );
 }

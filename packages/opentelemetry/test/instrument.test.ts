@@ -46,6 +46,35 @@ describe("instrumentBackend: the same backend, with telemetry", () => {
     expect((await readFile(path, "utf8")).split("\n")[0]).toBe(eventLine(1));
   });
 
+  it("private fields, getters and later field changes of a class backend work through the wrapper", async () => {
+    class Counting {
+      #written = 0;
+      label = "before";
+      get written(): number {
+        return this.#written;
+      }
+      async recordEvent(): Promise<void> {
+        this.#written++;
+      }
+      recordAudit = async () => {};
+      recordDeadLetter = async () => {};
+      listEvents = async () => [];
+      listAudits = async () => [];
+      listDeadLetters = async () => [];
+      close = async () => {};
+      [Symbol.asyncDispose] = async () => {};
+    }
+    const bare = new Counting();
+    const { backend } = instrumentBackend(bare);
+    expect(backend).toBeInstanceOf(Counting);
+    await backend.recordEvent();
+    await backend.recordEvent();
+    expect(backend.written).toBe(2);
+    expect(bare.written).toBe(2);
+    bare.label = "after"; // fields are read from the backend, never copied
+    expect(backend.label).toBe("after");
+  });
+
   it("adds no member the backend lacks: a bare contract stays bare", async () => {
     const records: unknown[] = [];
     const minimal: PersistenceBackend = {
