@@ -40,7 +40,7 @@ describe("every papyra command of the guide, against a temporary store", () => {
   });
   afterEach(() => box.remove());
 
-  it("the init container: 0 on a first deploy, 0 when healthy, 1 when damaged", async () => {
+  it("the init container: 0 on a first deploy, 0 when healthy (also beside a writer), 1 when damaged", async () => {
     const init = (
       parseYaml(block("yaml", "k8s").code) as {
         spec: {
@@ -56,6 +56,11 @@ describe("every papyra command of the guide, against a temporary store", () => {
     expect(readdirSync(box.path("/data"))).toEqual([]); // a check creates nothing
     await jsonStore(store);
     expect(box.papyra(args).status).toBe(0);
+    {
+      // The check only reads: it passes while a writer (an old pod) holds the store.
+      await using _writer = await openJsonStore({ path: store });
+      expect(box.papyra(args).status).toBe(0);
+    }
     await damagedJsonStore(store);
     const damaged = box.papyra(args);
     expect(damaged.status).toBe(1);
