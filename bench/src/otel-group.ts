@@ -95,6 +95,13 @@ export async function otelGroup(run: OtelRun, log: (message: string) => void): P
   const wall = pairedRatios(result.instrumented, result.bare);
   run.facts.otelCpuRatio = percentile(cpu, 50);
   run.facts.otelDetail = `median of ${cpu.length} paired rounds, per CPU second (range ${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)}); wall clock ${percentile(wall, 50).toFixed(2)}× (range ${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)})`;
+  // The cost model: what the wrapper adds per record and the SDK per collection, against the
+  // CPU time of an append (from the bare store's records per CPU second).
+  const bareCpu = percentile(result.bareCpu, 50);
+  const perSecondNs =
+    result.callNs * bareCpu + result.collectUs * 1000 * (1000 / COLLECT_INTERVAL_MS);
+  run.facts.otelModelRatio = 1 / (1 + perSecondNs / 1e9);
+  run.facts.otelModelDetail = `${result.callNs.toFixed(1)} ns per record call through the wrapper, ${result.collectUs.toFixed(0)} µs per collection × ${1000 / COLLECT_INTERVAL_MS}/s, against ${Math.round(1e9 / bareCpu)} ns of CPU per bare append`;
   run.notes.push(
     `OpenTelemetry: one process runs ${rounds} rounds of ${durationMs} ms per subject in ABBA order, each from an empty store; the instrumented store's 11 counters are observable counters read from metrics.snapshot() at each collection, and its record calls go through the instrumented wrapper.`,
   );

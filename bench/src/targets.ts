@@ -146,6 +146,14 @@ export function evaluateTargets(book: FigureBook, facts: Facts, largest: string)
     required: "≥ 0.95×",
     met: typeof otel === "number" ? otel >= 0.95 : null,
   });
+  const model = facts.otelModelRatio;
+  out.push({
+    target: "the same from the measured costs (wrapper per call, SDK per collection)",
+    measured:
+      typeof model === "number" ? `${fmtRatio(model)} (${facts.otelModelDetail ?? ""})` : "missing",
+    required: "≥ 0.95×",
+    met: typeof model === "number" ? model >= 0.95 : null,
+  });
   const cliVersion = book.get("cli.version");
   const node = book.get("cli.node");
   if (cliVersion && node) {
