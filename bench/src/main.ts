@@ -6,6 +6,7 @@ import { BACKENDS, type BackendName, loadBackend } from "./backends.js";
 import { runInChild } from "./child.js";
 import { type BenchConfig, GROUPS, type Group, readConfig } from "./config.js";
 import { currentLoad, machineInfo } from "./machine.js";
+import { otelGroup } from "./otel-group.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
 import { updateReadme, writeReport } from "./report.js";
 import { type BenchResults, FigureBook } from "./results.js";
@@ -501,6 +502,7 @@ const GROUP_RUNNERS: Record<Group, (run: Run) => Promise<void>> = {
   startup: startupGroup,
   redis: redisGroup,
   cli: cliGroup,
+  otel: (run) => otelGroup(run, log),
 };
 
 function neededBytes(config: BenchConfig): number {

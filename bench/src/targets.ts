@@ -137,6 +137,23 @@ export function evaluateTargets(book: FigureBook, facts: Facts, largest: string)
   );
   below("redis list of 100 from the big stream", "redis.list100", 2, "ms");
   below("redis full scan peak RSS (bounded memory)", "redis.scan", 128, "MB", true);
+  // Issue 14: instrumentation costs under 5% of append throughput (paired rounds, see otel-group).
+  const otel = facts.otelCpuRatio;
+  out.push({
+    target: "json `os`, 64 writers, instrumented by @papyra/opentelemetry vs not",
+    measured:
+      typeof otel === "number" ? `${fmtRatio(otel)} (${facts.otelDetail ?? ""})` : "missing",
+    required: "≥ 0.95×",
+    met: typeof otel === "number" ? otel >= 0.95 : null,
+  });
+  const model = facts.otelModelRatio;
+  out.push({
+    target: "the same from the measured costs (wrapper per call, SDK per collection)",
+    measured:
+      typeof model === "number" ? `${fmtRatio(model)} (${facts.otelModelDetail ?? ""})` : "missing",
+    required: "≥ 0.95×",
+    met: typeof model === "number" ? model >= 0.95 : null,
+  });
   const cliVersion = book.get("cli.version");
   const node = book.get("cli.node");
   if (cliVersion && node) {

@@ -30,6 +30,14 @@ export type Task =
       dir: string;
       redisUrl?: string;
     }
+  | {
+      kind: "otel-append";
+      writers: number;
+      durationMs: number;
+      rounds: number;
+      dir: string;
+      collectIntervalMs: number;
+    }
   | { kind: "tail"; path: string; calls: number }
   | { kind: "bulk"; op: BulkOp; path: string; keepRecords?: number }
   | { kind: "startup"; path: string; reps: number; appendBytes: number; verifyFull: boolean }
@@ -42,6 +50,26 @@ export interface AppendResult {
   samples: number[];
   records: number;
   bytes: number;
+}
+
+/**
+ * json appends, bare and instrumented by @papyra/opentelemetry, one sample of each per round
+ * (index i of every array is round i).
+ */
+export interface OtelAppendResult {
+  /** Records per wall-clock second. */
+  bare: number[];
+  instrumented: number[];
+  /** Records per CPU second of the process (user + system). */
+  bareCpu: number[];
+  instrumentedCpu: number[];
+  /** Records appended by the instrumented store, and collections of its counters meanwhile. */
+  records: number;
+  collections: number;
+  /** Extra nanoseconds of one record call through the instrumented wrapper (least of 5 runs). */
+  callNs: number;
+  /** Microseconds of one collection of an instrumented store's counters by the SDK. */
+  collectUs: number;
 }
 
 /** Latency samples of listEvents calls on one store. */

@@ -8,6 +8,8 @@ async function run(task: Task): Promise<unknown> {
   switch (task.kind) {
     case "append":
       return (await import("./workloads/append.js")).runAppend(task);
+    case "otel-append":
+      return (await import("./workloads/otel.js")).runOtelAppend(task);
     case "tail":
       return (await import("./workloads/tail.js")).runTail(task);
     case "bulk":
