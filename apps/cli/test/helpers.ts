@@ -16,8 +16,8 @@ import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { encodeRecord, type RecordByKind, type RecordKind } from "@papyra/core";
-import type { CliRun } from "../src/main.js";
 import { afterAll } from "vitest";
+import type { CliRun } from "../src/main.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built CLI, run as a user would run it. */

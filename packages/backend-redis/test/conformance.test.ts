@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { RedisServer } from "@papyra/test-support";
 import { runConformanceSuite } from "@papyra/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let prefix = "";
