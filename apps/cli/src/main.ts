@@ -283,7 +283,13 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "persistence",
           "Counters kept by the store across processes since the last reset",
-          storeOptions,
+          (c) =>
+            storeOptions(c).option("format", {
+              choices: ["human", "json", "prometheus"] as const,
+              default: "human",
+              describe:
+                "human; json (the --json document); prometheus (text exposition format, for node_exporter's textfile collector)",
+            }),
           handle("metrics persistence", async (a) =>
             (await import("./commands/metrics.js")).metricsCommand(context, a),
           ),
