@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { event, papyraJson, tempProject, writeStore } from "./helpers.js";
+import { event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
 
 // Most tests run the CLI through its exported runCli, many times in one process: each run must
 // see only what it is given (argv, cwd, env, streams), never what an earlier run left behind.
@@ -37,7 +37,6 @@ describe("runCli in one process", () => {
     const log = vi.spyOn(console, "log");
     const error = vi.spyOn(console, "error");
     try {
-      const { papyra } = await import("./helpers.js");
       const cwd = tempProject();
       const [help, version] = await Promise.all([
         papyra(["--help"], { cwd }),
