@@ -53,9 +53,14 @@ export function currentError(ref: ActorRefShape): unknown {
   }
 }
 
-/** True when the actor no longer takes events (its events would be dropped by XState). */
+/**
+ * True when the actor no longer takes events (XState drops what is sent to it). XState's own
+ * processing status decides, as it does in `Actor._send`; the snapshot status stands in for
+ * actor references that do not expose it.
+ */
 export function isNotRunning(ref: ActorRefShape): boolean {
-  if (ref._processingStatus === PROCESSING_STOPPED) return true;
+  const processing = ref._processingStatus;
+  if (typeof processing === "number") return processing === PROCESSING_STOPPED;
   const status = currentStatus(ref);
   return status !== null && status !== "active";
 }

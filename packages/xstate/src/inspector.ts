@@ -142,6 +142,8 @@ export class XStateInspector implements PapyraInspector {
 
   #onSnapshot(event: Extract<InspectionEvent, { type: "@xstate.snapshot" }>): void {
     const reported = (event.snapshot as { status?: unknown }).status;
+    // The common case, an actor that goes on running, costs two reads.
+    if (reported === "active" && !isNotRunning(event.actorRef as ActorRefShape)) return;
     const actor = this.#registry.get(event.actorRef);
     if (!actor || actor.state === "ended") return;
     // An error thrown by a deferred action leaves the reported snapshot active; the actor's own is not.

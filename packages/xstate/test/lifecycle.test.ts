@@ -117,7 +117,10 @@ describe("@papyra/xstate against a real XState system", () => {
     });
   });
 
-  it("audits what runs, and `papyra inspect summary` reads it back", async () => {
+  // Two CLI processes: generous for a loaded machine.
+  it("audits what runs, and `papyra inspect summary` reads it back", {
+    timeout: 120_000,
+  }, async () => {
     const { backend, path } = await openStore();
     const inspector = await createPapyraInspector({
       backend,
