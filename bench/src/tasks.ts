@@ -92,8 +92,6 @@ export interface XStateResult {
   events: number;
   recordsWritten: number;
   recordsDropped: number;
-  /** The inspect callback's own time per XState event, in nanoseconds (timed inline). */
-  handlerNsPerEvent: number;
   /** Inspection events XState emits per event sent, in this workload. */
   inspectionEventsPerEvent: number;
 }

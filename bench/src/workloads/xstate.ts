@@ -105,40 +105,6 @@ async function openInspector(
   return { inspector, store };
 }
 
-/**
- * The inspector's own time per XState event: the inspect callback timed inline (hrtime around
- * each call, minus what the same timing of an empty callback costs), over inspection events.
- */
-async function handlerNs(
-  dir: string,
-  durationMs: number,
-): Promise<{ nsPerEvent: number; perEvent: number }> {
-  const { inspector, store } = await openInspector(dir);
-  const time = (inner: (event: InspectionEvent) => void) => {
-    let ns = 0n;
-    let calls = 0;
-    const wrapped = (event: InspectionEvent) => {
-      const t = process.hrtime.bigint();
-      inner(event);
-      ns += process.hrtime.bigint() - t;
-      calls++;
-    };
-    return { wrapped, total: () => ({ ns: Number(ns), calls }) };
-  };
-  const empty = time(() => {});
-  const bareRun = await drive(empty.wrapped, durationMs);
-  const timed = time(inspector.inspect);
-  const inspectedRun = await drive(timed.wrapped, durationMs);
-  await inspector.close();
-  await store.close();
-  const overheadPerCall = empty.total().ns / Math.max(1, empty.total().calls);
-  const net = timed.total().ns - overheadPerCall * timed.total().calls;
-  return {
-    nsPerEvent: Math.max(0, net) / Math.max(1, inspectedRun.events),
-    perEvent: bareRun.events > 0 ? empty.total().calls / bareRun.events : 0,
-  };
-}
-
 type Subject = "bare" | "empty" | "inspected";
 
 /**
@@ -162,12 +128,18 @@ export async function runXState(task: {
     events: 0,
     recordsWritten: 0,
     recordsDropped: 0,
-    handlerNsPerEvent: 0,
     inspectionEventsPerEvent: 0,
   };
   const once = async (subject: Subject, durationMs: number) => {
     if (subject === "bare") return drive(undefined, durationMs);
-    if (subject === "empty") return drive(() => {}, durationMs);
+    if (subject === "empty") {
+      let calls = 0;
+      const run = await drive(() => {
+        calls++;
+      }, durationMs);
+      result.inspectionEventsPerEvent = run.events > 0 ? calls / run.events : 0;
+      return run;
+    }
     const { inspector, store } = await openInspector(task.dir);
     const run = await drive(inspector.inspect, durationMs);
     await inspector.close();
@@ -191,9 +163,6 @@ export async function runXState(task: {
       if (subject === "inspected") result.events += run.events;
     }
   }
-  const handler = await handlerNs(join(task.dir, "timed"), task.durationMs);
-  result.handlerNsPerEvent = handler.nsPerEvent;
-  result.inspectionEventsPerEvent = handler.perEvent;
   rmSync(task.dir, { recursive: true, force: true });
   return result;
 }

@@ -35,6 +35,7 @@ export interface PapyraInspector extends AsyncDisposable {
 }
 
 type EndStatus = "done" | "error" | "stopped";
+type InspectedSnapshot = Extract<InspectionEvent, { type: "@xstate.snapshot" }>;
 
 const isLifecycleRelay = (type: string): boolean =>
   type.startsWith("xstate.error.actor.") || type.startsWith("xstate.done.actor.");
@@ -46,6 +47,7 @@ export class XStateInspector implements PapyraInspector {
   readonly #payloads: PayloadPolicy;
   readonly #keepDeadLetter: () => boolean;
   readonly #keepDelivery: () => boolean;
+  readonly #recordDeliveries: boolean;
   readonly #timer: ReturnType<typeof setInterval> | null;
   #deadLetters = 0;
   #closing: Promise<DrainResult> | null = null;
@@ -59,6 +61,7 @@ export class XStateInspector implements PapyraInspector {
     this.#payloads = options.payloads ?? "full";
     this.#keepDeadLetter = createSampler(options.sample?.deadLetters ?? 1);
     this.#keepDelivery = createSampler(options.sample?.deliveries ?? 0);
+    this.#recordDeliveries = (options.sample?.deliveries ?? 0) > 0;
     this.inspect = (event) => this.#handle(event);
     const interval = options.auditIntervalMs ?? 60_000;
     this.#timer = interval === false ? null : setInterval(() => this.audit(), interval);
@@ -99,11 +102,11 @@ export class XStateInspector implements PapyraInspector {
   #handle(event: InspectionEvent): void {
     if (this.#closing) return;
     try {
-      // Microsteps and actions (most inspection events) cost one comparison chain here.
-      if (event.type === "@xstate.event") this.#onEvent(event);
-      else if (event.type === "@xstate.snapshot") this.#onSnapshot(event);
-      else if (event.type === "@xstate.actor")
-        this.#registry.created(event.actorRef as ActorRefShape);
+      // Microsteps and actions (most inspection events) cost one read and three comparisons.
+      const type = event.type;
+      if (type === "@xstate.event") this.#onEvent(event);
+      else if (type === "@xstate.snapshot") this.#onSnapshot(event as InspectedSnapshot);
+      else if (type === "@xstate.actor") this.#registry.created(event.actorRef as ActorRefShape);
     } catch {
       // Whatever goes wrong here must not reach the actors.
     }
@@ -112,14 +115,14 @@ export class XStateInspector implements PapyraInspector {
   #onEvent(event: Extract<InspectionEvent, { type: "@xstate.event" }>): void {
     const ref = event.actorRef as ActorRefShape;
     const message = event.event as InspectedEvent;
-    let actor = this.#registry.get(ref);
     if (message.type === "xstate.init") {
-      actor ??= this.#registry.created(ref);
+      const actor = this.#registry.get(ref) ?? this.#registry.created(ref);
       if (actor.state === "created") this.#start(actor);
       return;
     }
-    if (actor?.state === "ended" || isNotRunning(ref)) {
-      this.#deadLetter(actor, ref, message, event.sourceRef);
+    // Every delivery passes here: the common case reads one field of the target.
+    if (isNotRunning(ref)) {
+      this.#deadLetter(this.#registry.get(ref), ref, message, event.sourceRef);
       return;
     }
     if (event.sourceRef && isLifecycleRelay(message.type)) {
@@ -127,9 +130,9 @@ export class XStateInspector implements PapyraInspector {
       const source = this.#registry.get(event.sourceRef);
       if (source) this.#reconcile(source);
     }
-    if (this.#keepDelivery()) {
+    if (this.#recordDeliveries && this.#keepDelivery()) {
       this.recorder.event({
-        actor_address: this.#address(actor, ref),
+        actor_address: this.#address(this.#registry.get(ref), ref),
         event_type: "EventDelivered",
         payload: {
           message_type: message.type,
@@ -140,7 +143,7 @@ export class XStateInspector implements PapyraInspector {
     }
   }
 
-  #onSnapshot(event: Extract<InspectionEvent, { type: "@xstate.snapshot" }>): void {
+  #onSnapshot(event: InspectedSnapshot): void {
     const reported = (event.snapshot as { status?: unknown }).status;
     // The common case, an actor that goes on running, costs two reads.
     if (reported === "active" && !isNotRunning(event.actorRef as ActorRefShape)) return;
