@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { openJsonStore } from "@papyra/backend-json";
 import { formatAddress, type StoredActorEvent } from "@papyra/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createActor } from "xstate";
 import { createPapyraInspector } from "../src/index.js";
 import { supervisor, tempStorePath } from "./machines.js";
@@ -161,6 +161,29 @@ describe("@papyra/xstate against a real XState system", () => {
     });
     expect(human.stdout).toMatch(/Audits recorded:\s+2/);
     expect(human.stdout).toMatch(/Registry dead:\s+1 \(shop:supervisor\/b\)/);
+  });
+
+  it("writes an audit every auditIntervalMs while the system runs", async () => {
+    const { backend } = await openStore();
+    const inspector = await createPapyraInspector({
+      backend,
+      systemId: "shop",
+      auditIntervalMs: 20,
+    });
+    const root = createActor(supervisor, { inspect: inspector.inspect }).start();
+    root.send({ type: "SPAWN", id: "a" });
+    await vi.waitFor(
+      async () => {
+        await inspector.flush();
+        expect((await backend.listAudits()).length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 60_000, interval: 20 },
+    );
+    const audits = await backend.listAudits();
+    expect(audits[0]).toMatchObject({ alive_actors: 2, total_actors: 2 });
+    await inspector.close();
+    // close() adds one more (an interval audit may also have fired meanwhile).
+    expect((await backend.listAudits()).length).toBeGreaterThan(audits.length);
   });
 
   it("leaves out or redacts payloads, and samples dead letters while counting every one", async () => {
