@@ -1,4 +1,5 @@
 import yargs from "yargs";
+import { joinDashValues, lastFlagWins } from "./argv-normalize.js";
 import { prescan } from "./argv-prescan.js";
 import {
   commandName,
@@ -100,7 +101,7 @@ export async function runCli(run: CliRun): Promise<number> {
       }
     };
 
-  let parser = yargs(run.argv)
+  let parser = yargs(joinDashValues(run.argv))
     .scriptName("papyra")
     .usage("$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.")
     .option("json", {
@@ -325,6 +326,7 @@ export async function runCli(run: CliRun): Promise<number> {
     .strict()
     .recommendCommands()
     .version(cliVersion())
+    .alias("version", "v")
     .help()
     .alias("help", "h")
     // Wrapping measures every help line (string-width); only worth it when help is printed.
@@ -334,6 +336,7 @@ export async function runCli(run: CliRun): Promise<number> {
       throw error ?? new UsageError(message ?? "usage error");
     });
 
+  parser = lastFlagWins(parser);
   try {
     await parser.parseAsync();
   } catch (error) {
