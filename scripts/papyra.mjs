@@ -16,9 +16,12 @@ if (build.status !== 0) {
   process.stderr.write("papyra: building the CLI failed (see above)\n");
   process.exit(70);
 }
+// pnpm sets INIT_CWD to where it was called; this script is no turbo task, so it is no cache input.
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read at run time only, see above
+const callerDir = process.env.INIT_CWD ?? process.cwd();
 const cli = spawnSync(
   process.execPath,
   [join(ROOT, "apps", "cli", "bin", "papyra.mjs"), ...process.argv.slice(2)],
-  { cwd: process.env.INIT_CWD ?? process.cwd(), stdio: "inherit" },
+  { cwd: callerDir, stdio: "inherit" },
 );
 process.exit(cli.status ?? 70);
