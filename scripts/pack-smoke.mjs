@@ -20,8 +20,23 @@ const project = join(work, "project");
 mkdirSync(tarballs);
 mkdirSync(project);
 
+// A plain npm project sees no pnpm settings: `pnpm pack-smoke` exports its own config as
+// npm_config_* variables, which npm would warn about (or obey). Registry, cache and the user's
+// .npmrc (auth) stay, so installs work behind a mirror.
+const KEPT_NPM_CONFIG = new Set([
+  "npm_config_registry",
+  "npm_config_cache",
+  "npm_config_userconfig",
+]);
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !key.toLowerCase().startsWith("npm_config_") || KEPT_NPM_CONFIG.has(key.toLowerCase()),
+  ),
+);
+
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", ...options });
+  const result = spawnSync(command, args, { encoding: "utf8", env, ...options });
   if (result.status !== 0 && !options.allowFailure) {
     console.error(`pack smoke: ${command} ${args.join(" ")} exited ${result.status}`);
     console.error(result.stdout, result.stderr);
@@ -120,7 +135,7 @@ console.log("require.cjs: " + loaded.map(([name]) => name).join(", "));
   // A second, plain install must resolve (peer ranges included) without --force.
   run("npm", ["install", ...npmFlags], { cwd: project });
   console.log("pack smoke: second npm install resolved");
-  execFileSync("npm", ["ls", "--all", "--loglevel=error"], { cwd: project, stdio: "ignore" });
+  execFileSync("npm", ["ls", "--all", "--loglevel=error"], { cwd: project, env, stdio: "ignore" });
   console.log(`pack smoke: passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   if (keep) console.log(`pack smoke: kept ${work}`);
