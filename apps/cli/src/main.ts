@@ -322,6 +322,20 @@ export async function runCli(run: CliRun): Promise<number> {
           .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
       handle("demo", async (a) => (await import("./commands/demo.js")).demoCommand(context, a)),
     )
+    .command(
+      "completion <shell>",
+      "Print the shell completion script (bash or zsh)",
+      (c) =>
+        c.positional("shell", {
+          choices: ["bash", "zsh"] as const,
+          describe: "The shell to complete in",
+        }),
+      handle("completion", async (a) =>
+        (await import("./commands/completion.js")).completionCommand(a),
+      ),
+    )
+    // Answers the scripts' `--get-yargs-completions` calls; the command itself is the one above.
+    .completion("__complete", false)
     .demandCommand(1, "Choose a command")
     .strict()
     .recommendCommands()
