@@ -22,6 +22,7 @@ function bashComplete(words: string[]): string[] {
     `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")})`,
     `COMP_CWORD=${words.length - 1}`,
     "_papyra_completions",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own expansion, not JS's
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join("\n");
   const env = baseEnv({ PATH: `${bin}:${process.env.PATH ?? ""}` });
