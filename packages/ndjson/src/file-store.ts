@@ -82,6 +82,8 @@ export abstract class FileStore implements PersistenceBackend {
   #writing: Writing | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
+  /** Whether a scan found a record: a read-only instance's counters may then create a sidecar. */
+  #foundRecords = false;
   /** Runs scan-then-rewrite maintenance exclusively. */
   readonly #gate: MaintenanceGate;
 
@@ -95,7 +97,10 @@ export abstract class FileStore implements PersistenceBackend {
     this.maxLineBytes = settings.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.sidecars = sidecarPaths(this.path);
     this.legacySidecars = legacySidecarPaths(this.path);
-    this.#durable = new DurableMetrics(this.sidecars.metrics, this.metrics);
+    this.#durable = new DurableMetrics(this.sidecars.metrics, this.metrics, {
+      readOnly: settings.readOnly,
+      foundRecords: () => this.#foundRecords,
+    });
     this.#gate = new MaintenanceGate(this.path);
   }
 
@@ -224,6 +229,7 @@ export abstract class FileStore implements PersistenceBackend {
       throw asStoreError(error, `scan ${this.path}`, options.signal);
     }
     this.metrics.increment("anomaly_detected", report.anomalies.length);
+    if (report.records_scanned > 0) this.#foundRecords = true;
     return report;
   }
 
