@@ -56,7 +56,9 @@ try {
     `${JSON.stringify({ name: "papyra-smoke", version: "1.0.0", private: true }, null, 2)}\n`,
   );
   const npmFlags = ["--no-audit", "--no-fund", "--loglevel=error"];
-  run("npm", ["install", ...npmFlags, ...files], { cwd: project });
+  // As the READMEs say: @papyra/opentelemetry's main entry needs @opentelemetry/api, an
+  // optional peer (its ./prometheus entry, which the CLI uses, does not).
+  run("npm", ["install", ...npmFlags, ...files, "@opentelemetry/api@^1.3.0"], { cwd: project });
 
   // What was installed is what the tarballs hold: only what users need, every map resolving.
   console.log("pack smoke: package  packed B  unpacked B  files");
