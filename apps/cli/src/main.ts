@@ -1,3 +1,4 @@
+import { joinDashValues } from "./argv-normalize.js";
 import { prescan } from "./argv-prescan.js";
 import { commandLabel, commandName } from "./commands/registry.js";
 import type { CliContext } from "./context.js";
@@ -95,7 +96,7 @@ export async function runCli(run: CliRun): Promise<number> {
     // With a parse callback yargs hands its own output (help, version) back instead of writing
     // to the process's console, so it reaches this run's stdout.
     await buildParser(run.argv, selection, runCommand, wantsHelp).parseAsync(
-      [...run.argv],
+      joinDashValues(run.argv),
       {},
       (_error, _argv, output) => {
         if (output) run.stdout.write(`${output}\n`);

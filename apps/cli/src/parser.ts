@@ -1,5 +1,6 @@
 import { PapyraUsageError } from "@papyra/core";
 import yargs, { type Argv } from "yargs";
+import { joinDashValues, lastFlagWins } from "./argv-normalize.js";
 import type { CommandArgs, CommandDefinition } from "./commands/command.js";
 import { type CommandTreeEntry, commandTree } from "./commands/registry.js";
 import type { StoreSelection } from "./store/select-store.js";
@@ -62,7 +63,8 @@ function backendOptions(parser: Argv, selection: StoreSelection): Argv {
 
 function registerCommand(parser: Argv, command: CommandDefinition, run: RunCommand): Argv {
   const word = command.words[command.words.length - 1] as string;
-  return parser.command(word, command.describe, command.builder ?? {}, async (args: CommandArgs) =>
+  const usage = command.positionals ? `${word} ${command.positionals}` : word;
+  return parser.command(usage, command.describe, command.builder ?? {}, async (args: CommandArgs) =>
     run(command, args),
   );
 }
@@ -90,7 +92,7 @@ export function buildParser(
   wantsHelp: boolean,
 ): Argv {
   let parser = globalOptions(
-    yargs([...argv])
+    yargs(joinDashValues(argv))
       .scriptName("papyra")
       .usage(
         "$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.",
@@ -98,12 +100,15 @@ export function buildParser(
   );
   if (selection) parser = backendOptions(parser, selection);
   for (const entry of commandTree()) parser = registerEntry(parser, entry, run);
-  return (
+  return lastFlagWins(
     parser
+      // Answers the scripts' `--get-yargs-completions` calls; `papyra completion` prints them.
+      .completion("__complete", false)
       .demandCommand(1, "Choose a command")
       .strict()
       .recommendCommands()
       .version(cliVersion())
+      .alias("version", "v")
       .help()
       .alias("help", "h")
       // Wrapping measures every help line (string-width); only worth it when help is printed.
@@ -111,6 +116,6 @@ export function buildParser(
       .exitProcess(false)
       .fail((message, error) => {
         throw error ?? new PapyraUsageError(message ?? "usage error");
-      })
+      }),
   );
 }

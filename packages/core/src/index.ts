@@ -5,6 +5,7 @@ export * from "./definition.js";
 export * from "./errors.js";
 export * from "./list-query.js";
 export * from "./metrics.js";
+export * from "./recorder/index.js";
 export * from "./records.js";
 export * from "./reports.js";
 export * from "./retention.js";

@@ -15,6 +15,8 @@ export type CommandExample = readonly [command: string, description: string];
 export interface CommandDefinition {
   /** The words that run it: a group and a command, or one word for a top-level command. */
   readonly words: readonly [string] | readonly [string, string];
+  /** Positional arguments after the words, in yargs syntax (`"<shell>"`). */
+  readonly positionals?: string;
   /** One line for `--help`. */
   readonly describe: string;
   /** Declares the command's own flags (the global and backend flags are already there). */

@@ -1,5 +1,6 @@
 import { command as backends } from "./backends.js";
 import type { CommandDefinition, CommandGroup } from "./command.js";
+import { command as completion } from "./completion.js";
 import { command as demo } from "./demo.js";
 import { command as doctorRun } from "./doctor/run.js";
 import { command as inspectAudits } from "./inspect/audits.js";
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   metricsReset,
   backends,
   demo,
+  completion,
 ];
 
 /** A top-level entry of the command tree: a group with its commands, or a one-word command. */

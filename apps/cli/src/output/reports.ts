@@ -50,21 +50,21 @@ function sizeOf(bytes: number | null): string {
   return bytes === null ? "n/a" : formatBytes(bytes);
 }
 
-/** What a scan checked, in words: `6 records, 1.2 KiB checked since the last full scan`. */
+/** What a scan checked, in words: `6 records in 1.2 KiB checked`. */
 function scanExtent(report: ScanReport): string {
-  if (report.incremental && report.records_scanned === 0 && !report.bytes_scanned) {
-    return "nothing written since the last full scan";
+  const records = plural(report.records_scanned, "record", "records");
+  if (report.sampled) return `a sample of the newest entries: ${records} checked`;
+  if (report.incremental) {
+    if (!report.bytes_scanned) return `${records}, nothing new since the last full scan`;
+    return `${records}, the ${formatBytes(report.bytes_scanned)} written since the last full scan checked`;
   }
   const size = report.bytes_scanned !== null ? ` in ${formatBytes(report.bytes_scanned)}` : "";
-  const records = plural(report.records_scanned, "record", "records");
-  if (report.sampled) return `a sample of the newest entries: ${records}${size} checked`;
-  const since = report.incremental ? " since the last full scan" : "";
-  return `${records}${size} checked${since}`;
+  return `${records}${size} checked`;
 }
 
 /**
- * A one-line summary of a scan: `clean: 105 records in 21.0 KiB checked since the last full
- * scan`, or `2 anomalies (CORRUPTED_LINE 2): 6 records in 1.2 KiB checked`.
+ * A one-line summary of a scan: `clean: 105 records, the 21.0 KiB written since the last full
+ * scan checked`, or `2 anomalies (CORRUPTED_LINE 2): 6 records in 1.2 KiB checked`.
  */
 export function scanSummary(out: Output, report: ScanReport): string {
   const n = report.anomalies.length;
