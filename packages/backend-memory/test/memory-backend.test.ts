@@ -104,16 +104,20 @@ describe("copies", () => {
 });
 
 describe("close", () => {
-  it("keeps data readable after close, rejects writes, compaction and recovery", async () => {
+  it("rejects writes, lists, scans, compaction and recovery after close, moving no counter", async () => {
     const b = createMemoryBackend();
     await b.recordEvent(makeEvent(1));
+    expect((await b.listEvents()).length).toBe(1);
     await b.close();
+    const before = b.metrics.snapshot();
     await expect(b.recordEvent(makeEvent(2))).rejects.toBeInstanceOf(PersistenceClosedError);
     await expect(b.compact()).rejects.toBeInstanceOf(PersistenceClosedError);
     await expect(b.recover({ mode: "repair" })).rejects.toBeInstanceOf(PersistenceClosedError);
-    expect((await b.listEvents()).length).toBe(1);
-    expect((await b.scan()).anomalies).toEqual([]);
+    // Like every other backend since the common base: a closed backend answers nothing.
+    await expect(b.listEvents()).rejects.toBeInstanceOf(PersistenceClosedError);
+    await expect(b.scan()).rejects.toBeInstanceOf(PersistenceClosedError);
     const m = b.metrics.snapshot();
+    expect(m).toEqual(before);
     expect([m.write_errors, m.compaction_errors, m.recovery_failures]).toEqual([0, 0, 0]);
     expect([m.compactions_triggered, m.recovery_attempts]).toEqual([0, 0]);
   });
