@@ -6,7 +6,7 @@ import {
   type CompactOptions,
   hasRetentionRules,
   type NormalizedListQuery,
-  PersistenceConfigurationError,
+  parseOptions,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
@@ -14,7 +14,6 @@ import {
   type ScanOptions,
   type ScanReport,
   type StoredRecordByKind,
-  toValidationIssues,
 } from "@papyra/core";
 import {
   type AppendFs,
@@ -63,14 +62,7 @@ export class JsonFileBackend extends FileStore {
     raw: JsonStoreOptions,
     internals: JsonStoreInternals = {},
   ): Promise<JsonFileBackend> {
-    const parsed = jsonStoreOptionsSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid JSON store options:",
-        toValidationIssues(parsed.error),
-      );
-    }
-    const options = parsed.data;
+    const options = parseOptions(jsonStoreOptionsSchema, raw, "JSON store options");
     const path = resolve(options.path);
     const store = new JsonFileBackend({
       path,

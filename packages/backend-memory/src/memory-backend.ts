@@ -7,7 +7,7 @@ import {
   MaintainableBackendBase,
   type NormalizedListQuery,
   nowSeconds,
-  parseRetentionPolicy,
+  parseOptions,
   RECORD_KINDS,
   type RecordByKind,
   type RecordKind,
@@ -19,12 +19,9 @@ import {
   type ScanReport,
 } from "@papyra/core";
 import { KindLog, readEntry, type StoredEntry } from "./kind-log.js";
+import { type MemoryBackendOptions, memoryOptionsSchema } from "./options.js";
 
-/** Options of {@link createMemoryBackend}. */
-export interface MemoryBackendOptions {
-  /** Retention applied to each kind, on every write and read. */
-  retention?: RetentionPolicy;
-}
+export type { MemoryBackendOptions } from "./options.js";
 
 const LOCATION = "memory";
 
@@ -47,9 +44,11 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
   /** Records stored right after the last sweep: the next sweep waits for as many writes. */
   #storedAtSweep = 0;
 
+  /** Throws PersistenceConfigurationError on bad options (e.g. a bad retention policy). */
   constructor(options: MemoryBackendOptions = {}) {
     super();
-    this.retention = parseRetentionPolicy(options.retention ?? {});
+    const parsed = parseOptions(memoryOptionsSchema, options, "memory backend options");
+    this.retention = parsed.retention ?? {};
   }
 
   /** Stores the line synchronously, enforcing retention on write. */
@@ -197,7 +196,7 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
   }
 }
 
-/** Opens an in-memory backend. Throws PersistenceValidationError on a bad retention policy. */
+/** Opens an in-memory backend. Throws PersistenceConfigurationError on bad options. */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
   return new MemoryBackend(options);
 }

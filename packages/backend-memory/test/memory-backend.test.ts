@@ -4,7 +4,6 @@ import {
   nowSeconds,
   PersistenceClosedError,
   PersistenceConfigurationError,
-  PersistenceValidationError,
   parseBackendOptions,
 } from "@papyra/core";
 import { makeAudit, makeEvent } from "@papyra/testkit";
@@ -23,9 +22,10 @@ describe("createMemoryBackend", () => {
     expect(createMemoryBackend().retention).toEqual({});
   });
 
-  it("rejects a bad retention policy with a validation error naming the field", () => {
+  it("rejects a bad retention policy with a configuration error naming the field", () => {
+    // Bad options are a configuration error (CLI exit 78) in every backend.
     expect(() => createMemoryBackend({ retention: { maxRecords: -1 } })).toThrow(
-      PersistenceValidationError,
+      expect.objectContaining({ code: "PAPYRA_CONFIGURATION" }),
     );
     expect(() => createMemoryBackend({ retention: { maxRecods: 5 } as never })).toThrow(
       /maxRecods/,

@@ -5,6 +5,8 @@ export {
   type ResolvedRotatingOptions,
   type RotatingStoreOptions,
   resolveOptions,
+  rotatingBackendOptionsSchema,
+  rotatingOptionFields,
   rotatingOptionsSchema,
 } from "./options.js";
 export {
