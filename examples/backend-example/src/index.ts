@@ -1,5 +1,11 @@
 import { resolve } from "node:path";
-import { BACKEND_CONTRACT_VERSION, defineBackend, retentionPolicySchema } from "@papyra/core";
+import {
+  BACKEND_CONTRACT_VERSION,
+  type BackendDefinition,
+  defineBackend,
+  type RetentionPolicy,
+  retentionPolicySchema,
+} from "@papyra/core";
 import { z } from "zod";
 import { openDirectoryStore } from "./directory-store.js";
 
@@ -10,7 +16,10 @@ export {
 } from "./directory-store.js";
 
 /** The options the `papyra` CLI accepts for this backend: `--example-dir DIR`. */
-export const exampleOptionsSchema = z.strictObject({
+export const exampleOptionsSchema: z.ZodObject<
+  { dir: z.ZodString; retention: z.ZodOptional<z.ZodType<RetentionPolicy>> },
+  z.core.$strict
+> = z.strictObject({
   dir: z
     .string()
     .min(1, "dir must not be empty")
@@ -22,7 +31,7 @@ export const exampleOptionsSchema = z.strictObject({
  * The definition the CLI finds once this package is installed: `papyra --backend example
  * --example-dir ./store inspect events`, or `PAPYRA_EXAMPLE_DIR=./store`.
  */
-export const backend = defineBackend({
+export const backend: BackendDefinition<z.output<typeof exampleOptionsSchema>> = defineBackend({
   contractVersion: BACKEND_CONTRACT_VERSION,
   name: "example",
   description: "Example third-party backend: one JSON file per record in a directory.",

@@ -5,4 +5,4 @@ export {
   jsonOptionFields,
   jsonStoreOptionsSchema,
 } from "./options.js";
-export { JsonFileBackend, type JsonStoreInternals, openJsonStore } from "./store.js";
+export { JsonFileBackend, openJsonStore } from "./store.js";

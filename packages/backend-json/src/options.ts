@@ -1,8 +1,15 @@
-import { retentionPolicySchema } from "@papyra/core";
+import { type RetentionPolicy, retentionPolicySchema } from "@papyra/core";
 import { z } from "zod";
 
+/** The field schemas of the JSON store's options that are CLI flags. */
+export type JsonOptionFields = {
+  path: z.ZodString;
+  durability: z.ZodOptional<z.ZodEnum<{ os: "os"; fsync: "fsync" }>>;
+  retention: z.ZodOptional<z.ZodType<RetentionPolicy>>;
+};
+
 /** Field schemas the backend definition publishes (CLI flags); `openJsonStore` adds its own. */
-export const jsonOptionFields = {
+export const jsonOptionFields: JsonOptionFields = {
   path: z
     .string()
     .min(1, "path must not be empty")
@@ -17,14 +24,19 @@ export const jsonOptionFields = {
 };
 
 /** The schema the backend definition publishes: the CLI's options, one flag per field. */
-export const jsonBackendOptionsSchema: z.ZodObject<typeof jsonOptionFields> =
-  z.object(jsonOptionFields);
+export const jsonBackendOptionsSchema: z.ZodObject<JsonOptionFields> = z.object(jsonOptionFields);
 
 /**
  * zod schema of {@link JsonStoreOptions}, the one `openJsonStore` validates with: the
  * definition's fields plus `readOnly` and `maxLineBytes`; unknown keys are errors.
  */
-export const jsonStoreOptionsSchema = z.strictObject({
+export const jsonStoreOptionsSchema: z.ZodObject<
+  JsonOptionFields & {
+    readOnly: z.ZodOptional<z.ZodBoolean>;
+    maxLineBytes: z.ZodOptional<z.ZodNumber>;
+  },
+  z.core.$strict
+> = z.strictObject({
   ...jsonOptionFields,
   readOnly: z
     .boolean()

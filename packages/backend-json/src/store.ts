@@ -16,7 +16,6 @@ import {
   type StoredRecordByKind,
 } from "@papyra/core";
 import {
-  type AppendFs,
   checkpointMatches,
   compactFile,
   FileSink,
@@ -33,6 +32,7 @@ import {
   sealTornTail,
   writeCheckpoint,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { type JsonStoreOptions, jsonStoreOptionsSchema } from "./options.js";
 
 /** Test hooks: inject fs calls of the append path (fault injection, syscall counting). */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmdirSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PersistenceNotFoundError, PersistenceUnavailableError } from "@papyra/core";
-import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
+import { type AppendFs, nodeAppendFs } from "@papyra/ndjson/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JsonFileBackend, openJsonStore } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";

@@ -15,4 +15,4 @@ export {
   type SegmentFile,
   SegmentSet,
 } from "./segments.js";
-export { openRotatingStore, RotatingFileBackend, type RotatingStoreInternals } from "./store.js";
+export { openRotatingStore, RotatingFileBackend } from "./store.js";

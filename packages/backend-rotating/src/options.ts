@@ -2,10 +2,10 @@ import { parseOptions, type RetentionPolicy, retentionPolicySchema } from "@papy
 import { z } from "zod";
 
 /** Default size of one segment: 10 MiB. */
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES: number = 10 * 1024 * 1024;
 
 /** Default number of files in the set: the active file plus four rotated ones. */
-export const DEFAULT_MAX_FILES = 5;
+export const DEFAULT_MAX_FILES: number = 5;
 
 /** Options with defaults filled in. */
 export interface ResolvedRotatingOptions {
@@ -17,8 +17,17 @@ export interface ResolvedRotatingOptions {
   readOnly: boolean;
 }
 
+/** The field schemas of the rotating store's options. */
+export type RotatingOptionFields = {
+  path: z.ZodString;
+  maxBytes: z.ZodOptional<z.ZodNumber>;
+  maxFiles: z.ZodOptional<z.ZodNumber>;
+  durability: z.ZodOptional<z.ZodEnum<{ os: "os"; fsync: "fsync" }>>;
+  retention: z.ZodOptional<z.ZodType<RetentionPolicy>>;
+};
+
 /** Field schemas shared by {@link rotatingOptionsSchema} and the backend definition. */
-export const rotatingOptionFields = {
+export const rotatingOptionFields: RotatingOptionFields = {
   path: z
     .string({ error: "path must be a string" })
     .min(1, "path must not be empty")
@@ -45,11 +54,14 @@ export const rotatingOptionFields = {
 };
 
 /** The schema the backend definition publishes: the CLI's options, one flag per field. */
-export const rotatingBackendOptionsSchema: z.ZodObject<typeof rotatingOptionFields> =
+export const rotatingBackendOptionsSchema: z.ZodObject<RotatingOptionFields> =
   z.object(rotatingOptionFields);
 
 /** zod schema of {@link RotatingStoreOptions}; unknown keys are errors so typos do not pass. */
-export const rotatingOptionsSchema = z.strictObject({
+export const rotatingOptionsSchema: z.ZodObject<
+  RotatingOptionFields & { readOnly: z.ZodOptional<z.ZodBoolean> },
+  z.core.$strict
+> = z.strictObject({
   ...rotatingOptionFields,
   readOnly: z
     .boolean({ error: "readOnly must be true or false" })

@@ -1,7 +1,7 @@
 import { type DecodedLine, decodeLine } from "@papyra/core";
 
 /** Lines longer than this (in bytes, without the newline) are CORRUPTED_LINE and never buffered whole. */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES: number = 16 * 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

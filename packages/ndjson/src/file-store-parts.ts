@@ -49,7 +49,7 @@ export interface Writing {
 }
 
 /** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
-export const writersInProcess = new Map<string, Writing>();
+export const writersInProcess: Map<string, Writing> = new Map<string, Writing>();
 
 /**
  * Opens a store for writing: takes the writer lock (honouring a first-release lock), migrates

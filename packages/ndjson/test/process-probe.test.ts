@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PersistenceLockedError } from "@papyra/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deadPid, lockRecord, plant, procStartTicks, psStartSeconds } from "./lock-fixtures.js";
+import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
 import {
   acquireWriterLock,
   createPsProbe,
@@ -11,9 +13,7 @@ import {
   parseLstart,
   procfsProbe,
   readLockHolder,
-} from "../src/index.js";
-import { deadPid, lockRecord, plant, procStartTicks, psStartSeconds } from "./lock-fixtures.js";
-import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
+} from "./support/internals.js";
 
 let dir: string;
 let path: string;

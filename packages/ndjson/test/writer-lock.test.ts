@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LockHolder, PersistenceLockedError } from "@papyra/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { acquireWriterLock, breakerPath, procfsProbe, readLockHolder } from "../src/index.js";
 import {
   bootId,
   deadPid,
@@ -14,6 +13,12 @@ import {
   spawnZombie,
 } from "./lock-fixtures.js";
 import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
+import {
+  acquireWriterLock,
+  breakerPath,
+  procfsProbe,
+  readLockHolder,
+} from "./support/internals.js";
 
 let dir: string;
 let path: string;

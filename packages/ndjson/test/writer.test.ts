@@ -12,7 +12,7 @@ import {
   GroupCommitWriter,
   readLockHolder,
   WriterClosedError,
-} from "../src/index.js";
+} from "./support/internals.js";
 
 let dir: string;
 beforeEach(async () => {
