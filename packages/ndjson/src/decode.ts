@@ -21,6 +21,8 @@ export function decodeLineBytes(bytes: Uint8Array | null): DecodedLine {
 }
 
 /** True when a decoded line is a record worth keeping (a known or an unknown kind). */
-export function isKeptRecord(decoded: DecodedLine): boolean {
+export function isKeptRecord(
+  decoded: DecodedLine,
+): decoded is Extract<DecodedLine, { type: "record" | "unknown_kind" }> {
   return decoded.type === "record" || decoded.type === "unknown_kind";
 }

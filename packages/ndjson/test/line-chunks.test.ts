@@ -61,6 +61,7 @@ describe("forEachLine", () => {
                   offset: view.offset,
                   length: view.length,
                   terminated: view.terminated,
+                  oversized: view.oversized,
                 },
                 view.decode(),
               ),

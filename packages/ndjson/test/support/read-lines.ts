@@ -73,6 +73,7 @@ export async function* readLines(
           offset: lineStart,
           length: partsLength,
           terminated: true,
+          oversized,
         };
         lineNumber += 1;
         lineStart = position + nl + 1;
@@ -90,6 +91,7 @@ export async function* readLines(
         offset: lineStart,
         length: partsLength,
         terminated: false,
+        oversized,
       };
     }
   } finally {
