@@ -2,7 +2,6 @@ import {
   BACKEND_CONTRACT_VERSION,
   isBackendDefinition,
   nowSeconds,
-  PersistenceClosedError,
   PersistenceConfigurationError,
   parseBackendOptions,
 } from "@papyra/core";
@@ -110,12 +109,12 @@ describe("close", () => {
     expect((await b.listEvents()).length).toBe(1);
     await b.close();
     const before = b.metrics.snapshot();
-    await expect(b.recordEvent(makeEvent(2))).rejects.toBeInstanceOf(PersistenceClosedError);
-    await expect(b.compact()).rejects.toBeInstanceOf(PersistenceClosedError);
-    await expect(b.recover({ mode: "repair" })).rejects.toBeInstanceOf(PersistenceClosedError);
+    await expect(b.recordEvent(makeEvent(2))).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.compact()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.recover({ mode: "repair" })).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
     // Like every other backend since the common base: a closed backend answers nothing.
-    await expect(b.listEvents()).rejects.toBeInstanceOf(PersistenceClosedError);
-    await expect(b.scan()).rejects.toBeInstanceOf(PersistenceClosedError);
+    await expect(b.listEvents()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.scan()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
     const m = b.metrics.snapshot();
     expect(m).toEqual(before);
     expect([m.write_errors, m.compaction_errors, m.recovery_failures]).toEqual([0, 0, 0]);
