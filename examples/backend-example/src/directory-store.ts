@@ -15,6 +15,7 @@ import {
   PersistenceDamagedError,
   PersistenceNotFoundError,
   PersistenceUnavailableError,
+  parseOptions,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
@@ -25,15 +26,7 @@ import {
   type StoredRecordByKind,
   type StoreFailure,
 } from "@papyra/core";
-
-/** Options of {@link openDirectoryStore}. */
-export interface DirectoryStoreOptions {
-  /** The store directory: one `<sequence>.json` file per record. */
-  dir: string;
-  retention?: RetentionPolicy;
-  /** Open for reading, scanning and maintenance only: `record*` reject. */
-  readOnly?: boolean;
-}
+import { type DirectoryStoreOptions, directoryStoreOptionsSchema } from "./options.js";
 
 const RECORD_FILE = /^\d{12}\.json$/;
 const TEMP_FILE = /^\.\d{12}\.json\.tmp$/;
@@ -300,9 +293,10 @@ export class DirectoryStore extends MaintainableBackendBase {
 /**
  * Opens (creating it unless read-only) a directory store. As the `BackendContext` contract
  * asks, a read-only open of a directory that does not exist is PersistenceNotFoundError and
- * creates nothing.
+ * creates nothing. Bad options are PersistenceConfigurationError, as in every backend.
  */
-export async function openDirectoryStore(options: DirectoryStoreOptions): Promise<DirectoryStore> {
+export async function openDirectoryStore(raw: DirectoryStoreOptions): Promise<DirectoryStore> {
+  const options = parseOptions(directoryStoreOptionsSchema, raw, "example store options");
   const readOnly = options.readOnly === true;
   if (readOnly && !(await stat(options.dir).catch(() => null))?.isDirectory()) {
     throw new PersistenceNotFoundError(
