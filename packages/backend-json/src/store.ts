@@ -6,7 +6,7 @@ import {
   type CompactOptions,
   hasRetentionRules,
   type NormalizedListQuery,
-  PersistenceConfigurationError,
+  parseOptions,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
@@ -14,10 +14,8 @@ import {
   type ScanOptions,
   type ScanReport,
   type StoredRecordByKind,
-  toValidationIssues,
 } from "@papyra/core";
 import {
-  type AppendFs,
   checkpointMatches,
   compactFile,
   FileSink,
@@ -34,6 +32,7 @@ import {
   sealTornTail,
   writeCheckpoint,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { type JsonStoreOptions, jsonStoreOptionsSchema } from "./options.js";
 
 /** Test hooks: inject fs calls of the append path (fault injection, syscall counting). */
@@ -63,14 +62,7 @@ export class JsonFileBackend extends FileStore {
     raw: JsonStoreOptions,
     internals: JsonStoreInternals = {},
   ): Promise<JsonFileBackend> {
-    const parsed = jsonStoreOptionsSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid JSON store options:",
-        toValidationIssues(parsed.error),
-      );
-    }
-    const options = parsed.data;
+    const options = parseOptions(jsonStoreOptionsSchema, raw, "JSON store options");
     const path = resolve(options.path);
     const store = new JsonFileBackend({
       path,

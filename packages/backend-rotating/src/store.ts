@@ -12,7 +12,6 @@ import type {
   StoredRecordByKind,
 } from "@papyra/core";
 import {
-  type AppendFs,
   FileStore,
   listFromTail,
   quarantineCopy,
@@ -22,6 +21,7 @@ import {
   type ScanEffects,
   scanFile,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { compactSet } from "./compact-set.js";
 import { isMissing } from "./errors.js";
 import {

@@ -1,112 +1,27 @@
 import { open } from "node:fs/promises";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
 
-/** One line of a file, as the forward scanner or the tail reader found it. */
-export interface RawLine {
-  /** The line's bytes without its newline; `null` when it is longer than `maxLineBytes`. */
-  bytes: Buffer | null;
+/** Where a line lies in its file and how it ended: what an anomaly report needs of it. */
+export interface LinePosition {
   /** 1-based line number (forward reads only; 0 from the tail reader, which cannot know it). */
   line: number;
   /** Byte offset of the line's first byte in the file. */
   offset: number;
-  /** Length of the line in bytes, without its newline (known even when `bytes` is null). */
+  /** Length of the line in bytes, without its newline. */
   length: number;
   /** True when the line ended with `\n`; only a file's last line can lack it. */
   terminated: boolean;
+  /** True when the line is longer than `maxLineBytes` (its bytes were never held whole). */
+  oversized: boolean;
 }
 
-/** Options of {@link readLines}. */
-export interface ReadLinesOptions {
-  /** Where to start reading (must be the start of a line). Default 0. */
-  startOffset?: number;
-  /** Line number of the line at `startOffset`. Default 1. */
-  startLine?: number;
-  /** Stop at this offset (exclusive), e.g. the size seen when a scan started. Default: end of file. */
-  endOffset?: number;
-  /** Read size. Default 64 KiB. */
-  chunkSize?: number;
-  /** Longer lines are yielded with `bytes: null` without ever being held whole. Default 16 MiB. */
-  maxLineBytes?: number;
-  /** Aborts the read; the generator then throws the signal's reason. */
-  signal?: AbortSignal;
+/** One line of a file as the tail reader found it: its position and its bytes. */
+export interface RawLine extends LinePosition {
+  /** The line's bytes without its newline; `null` when oversized. */
+  bytes: Buffer | null;
 }
 
 const NEWLINE = 0x0a;
-
-/**
- * Reads a file forward in chunks, yielding its lines with their position. Memory stays within
- * about `chunkSize + maxLineBytes` whatever the file's size. Yielded buffers are never reused,
- * so a consumer may keep them.
- */
-export async function* readLines(
-  path: string,
-  options: ReadLinesOptions = {},
-): AsyncGenerator<RawLine> {
-  const chunkSize = options.chunkSize ?? 64 * 1024;
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const handle = await open(path, "r");
-  try {
-    const end = options.endOffset ?? (await handle.stat()).size;
-    let position = options.startOffset ?? 0;
-    let lineNumber = options.startLine ?? 1;
-    let lineStart = position;
-    let parts: Buffer[] = [];
-    let partsLength = 0;
-    let oversized = false;
-    while (position < end) {
-      options.signal?.throwIfAborted();
-      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, end - position));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
-      let from = 0;
-      while (from < chunk.length) {
-        const nl = chunk.indexOf(NEWLINE, from);
-        const stop = nl === -1 ? chunk.length : nl;
-        const piece = chunk.subarray(from, stop);
-        if (!oversized) {
-          if (partsLength + piece.length > maxLineBytes) {
-            oversized = true;
-            parts = [];
-          } else if (piece.length > 0) {
-            parts.push(piece);
-          }
-        }
-        partsLength += piece.length;
-        if (nl === -1) break;
-        yield {
-          bytes: oversized
-            ? null
-            : parts.length === 1
-              ? (parts[0] as Buffer)
-              : Buffer.concat(parts),
-          line: lineNumber,
-          offset: lineStart,
-          length: partsLength,
-          terminated: true,
-        };
-        lineNumber += 1;
-        lineStart = position + nl + 1;
-        parts = [];
-        partsLength = 0;
-        oversized = false;
-        from = nl + 1;
-      }
-      position += bytesRead;
-    }
-    if (partsLength > 0) {
-      yield {
-        bytes: oversized ? null : Buffer.concat(parts),
-        line: lineNumber,
-        offset: lineStart,
-        length: partsLength,
-        terminated: false,
-      };
-    }
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Options of {@link readLinesBackward}. */
 export interface ReadLinesBackwardOptions {
@@ -147,7 +62,14 @@ export async function* readLinesBackward(
         : parts.length === 1
           ? (parts[0] as Buffer)
           : Buffer.concat(parts.reverse());
-      const line: RawLine = { bytes, line: 0, offset, length: partsLength, terminated };
+      const line: RawLine = {
+        bytes,
+        line: 0,
+        offset,
+        length: partsLength,
+        terminated,
+        oversized: bytes === null,
+      };
       parts = [];
       partsLength = 0;
       oversized = false;
