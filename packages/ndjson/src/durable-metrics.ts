@@ -1,4 +1,4 @@
-import { open, rename, stat, unlink } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   addMetrics,
@@ -11,6 +11,7 @@ import {
 import { z } from "zod";
 import { fsyncDirectory } from "./atomic-rewrite.js";
 import { readJsonFile, writeJsonAtomic } from "./json-file.js";
+import { storeFs } from "./store-fs.js";
 
 /** The metrics sidecar's content: cumulative counters since the last reset. */
 export interface MetricsFileContent extends StoredMetrics {
@@ -83,16 +84,18 @@ export async function readMetricsFiles(
 export async function migrateMetricsFile(path: string, legacyPath: string): Promise<void> {
   const legacyLock = await stat(`${legacyPath}.lock`).catch(() => null);
   if (legacyLock && Date.now() - legacyLock.mtimeMs > LOCK_STALE_MS) {
-    await unlink(`${legacyPath}.lock`).catch(() => {});
+    await storeFs()
+      .unlink(`${legacyPath}.lock`)
+      .catch(() => {});
   }
   if (!(await exists(legacyPath))) return;
   await withMetricsLock(path, async () => {
     if (!(await exists(path))) {
-      await rename(legacyPath, path);
+      await storeFs().rename(legacyPath, path);
     } else {
       const merged = mergeMetrics(await readMetricsFile(path), await readMetricsFile(legacyPath));
       await writeJsonAtomic(path, merged);
-      await unlink(legacyPath);
+      await storeFs().unlink(legacyPath);
     }
     await fsyncDirectory(dirname(path));
   });
@@ -108,14 +111,15 @@ async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      const handle = await open(lockPath, "wx");
-      await handle.close();
+      await storeFs().close(await storeFs().open(lockPath, "wx"));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const st = await stat(lockPath).catch(() => null);
       if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-        await unlink(lockPath).catch(() => {});
+        await storeFs()
+          .unlink(lockPath)
+          .catch(() => {});
         continue;
       }
       if (Date.now() > deadline)
@@ -126,7 +130,9 @@ async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } finally {
-    await unlink(lockPath).catch(() => {});
+    await storeFs()
+      .unlink(lockPath)
+      .catch(() => {});
   }
 }
 
@@ -151,7 +157,10 @@ export async function resetMetricsFile(
       since: now,
       generation: Math.max(current.generation, legacy?.generation ?? 0) + 1,
     });
-    if (legacy && legacyPath !== undefined) await unlink(legacyPath).catch(() => {});
+    if (legacy && legacyPath !== undefined)
+      await storeFs()
+        .unlink(legacyPath)
+        .catch(() => {});
   });
 }
 

@@ -30,6 +30,7 @@ export {
 } from "./scan-file.js";
 export * from "./sidecars.js";
 export * from "./store-errors.js";
+export { makeDirectories, nodeStoreFs, type StoreFs, storeFs } from "./store-fs.js";
 export * from "./store-lock.js";
 export { type FileShape, notAStoreReason, refuseNonStore } from "./store-shape.js";
 export * from "./writer-lock.js";
