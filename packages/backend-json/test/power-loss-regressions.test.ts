@@ -9,18 +9,18 @@ const regressions = [
     found:
       "an empty lock (or breaker) file, linked before its bytes were synced, blocked every restart",
     scenario: lockTakeoverScenario,
-    seed: Number(process.env.SEED_LOCK ?? 1),
+    seed: 1,
   },
   {
     found:
       "a quarantine copy lost with its new directory while the repaired file replaced the original",
     scenario: () => repairScenario("quarantine"),
-    seed: Number(process.env.SEED_QUARANTINE ?? 1),
+    seed: 1,
   },
   {
     found: "a store whose unsynced writes came back as zeros was refused as not a store",
     scenario: () => osAppendScenario(8, 2),
-    seed: Number(process.env.SEED_ZEROS ?? 1),
+    seed: 1,
   },
 ];
 

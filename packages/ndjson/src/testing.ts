@@ -7,6 +7,7 @@ export { nodeStoreFs, type StoreFs, setStoreFs, storeFs } from "./store-fs.js";
 export * from "./testing/crash-model.js";
 export * from "./testing/explorer.js";
 export * from "./testing/fs-log.js";
+export * from "./testing/mutations.js";
 export { type RecordedWorkload, recordWorkload } from "./testing/record-workload.js";
 export * from "./testing/recording-fs.js";
 export * from "./testing/restart-check.js";

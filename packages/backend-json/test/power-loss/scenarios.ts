@@ -6,8 +6,10 @@ import type { RecoveryConfig } from "@papyra/core";
 import {
   appendAcked,
   checkAcknowledged,
+  checkStoredMetrics,
   concurrentAppends,
   markedIds,
+  markStoredMetrics,
   numberedEvent,
   type PowerLossScenario,
   rawEventIds,
@@ -184,9 +186,10 @@ export function sidecarScenario(): PowerLossScenario {
       const store = await JsonFileBackend.open({ path: join(dir, STORE), durability: "fsync" });
       await concurrentAppends(store, recorder, 4, 2, 0);
       await store.scan();
-      await store.readStoredMetrics();
+      await markStoredMetrics(store, recorder);
       await concurrentAppends(store, recorder, 4, 2, 8);
       await store.resetStoredMetrics();
+      await markStoredMetrics(store, recorder);
       await store.scan({ incremental: true });
       await concurrentAppends(store, recorder, 4, 2, 16);
       await store.close();
@@ -196,6 +199,7 @@ export function sidecarScenario(): PowerLossScenario {
       return [
         ...outcome.problems,
         ...checkAcknowledged(outcome.ids, markedIds(context.marks), written),
+        ...checkStoredMetrics(outcome.metrics, context.marks),
       ];
     },
   };
@@ -237,4 +241,23 @@ export function lockTakeoverScenario(): PowerLossScenario {
       ];
     },
   };
+}
+
+/** Every JSON-store scenario, small enough to enumerate (`quick`: smaller still, for `pnpm test`). */
+export function jsonScenarios(size: "quick" | "full"): (() => PowerLossScenario)[] {
+  const full = size === "full";
+  return [
+    () => concurrentAppendScenario(64, full ? 2 : 1),
+    compactionScenario,
+    () => repairScenario("repair"),
+    () => repairScenario("quarantine"),
+    sidecarScenario,
+    lockTakeoverScenario,
+    () => osAppendScenario(8, full ? 4 : 2),
+  ];
+}
+
+/** The large workload, sampled: 64 concurrent fsync writers. */
+export function largeJsonScenario(size: "quick" | "full"): PowerLossScenario {
+  return concurrentAppendScenario(64, size === "full" ? 16 : 4);
 }

@@ -28,6 +28,8 @@ export interface ExploreOptions {
   granularity?: number;
   /** Stop enumerating after this many distinct states (the result says it stopped). Default 20000. */
   maxStates?: number;
+  /** Stop after this many checks (states × cut contexts). Default: no limit. */
+  maxChecks?: number;
   /** Stop after this many failures. Default 5. */
   maxFailures?: number;
   /** Where states are materialised (a fresh temp dir each). Default: the OS temp dir. */
@@ -51,7 +53,7 @@ export interface ExploreResult {
   checked: number;
   /** Distinct file-system states met. */
   distinct: number;
-  /** True when enumeration covered every state (not stopped by `maxStates`). */
+  /** True when enumeration covered every state (not stopped by `maxStates` or `maxChecks`). */
   complete: boolean;
   failures: CrashFailure[];
 }
@@ -117,6 +119,7 @@ export async function exploreCrashStates(
   const granularity = options.granularity ?? 4096;
   const maxStates = options.maxStates ?? 20_000;
   const maxFailures = options.maxFailures ?? 5;
+  const maxChecks = options.maxChecks ?? Number.POSITIVE_INFINITY;
   const result: ExploreResult = { seed, checked: 0, distinct: 0, complete: true, failures: [] };
   const seen = new Set<string>();
   const distinct = new Set<string>();
@@ -165,7 +168,7 @@ export async function exploreCrashStates(
       for (const inode of model.reachablePendingFiles(dirs))
         files.set(inode, model.randomFileChoice(inode, draw));
       await runCheck(model.materialise({ dirs, files }), { cut, marks: [...marks] }, index);
-      if (result.failures.length >= maxFailures) break;
+      if (result.failures.length >= maxFailures || result.checked >= maxChecks) break;
     }
     result.distinct = distinct.size;
     return result;
@@ -189,7 +192,7 @@ export async function exploreCrashStates(
         };
         await runCheck(model.materialise(choice), context, index++);
         if (result.failures.length >= maxFailures) break;
-        if (distinct.size >= maxStates) {
+        if (distinct.size >= maxStates || result.checked >= maxChecks) {
           result.complete = false;
           break;
         }

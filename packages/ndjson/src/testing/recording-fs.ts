@@ -13,7 +13,7 @@ interface OpenFile {
 /** Options of {@link RecordingFs}. */
 export interface RecordingFsOptions {
   /**
-   * Mutation testing: syncs (file or directory) whose call site contains this text still run,
+   * Mutation testing: syncs (file or directory) made at this call site still run,
    * but are left out of the log, as if the store did not make them.
    */
   dropSyncAt?: string;
@@ -114,7 +114,7 @@ export class RecordingFs implements StoreFs {
   #logSync(op: FsOp & { site: string }): void {
     this.syncSites.add(op.site);
     const drop = this.#options.dropSyncAt;
-    if (drop !== undefined && op.site.includes(drop)) return;
+    if (drop !== undefined && op.site === drop) return;
     this.ops.push(op);
   }
 

@@ -17,6 +17,8 @@ export interface RestartableStore extends PersistenceBackend {
 /** What a restarted service found: the events' `payload.id`s oldest first, and anything that went wrong. */
 export interface RestartOutcome {
   ids: number[];
+  /** The stored metrics the restarted service read (null when it got no further). */
+  metrics: StoredMetrics | null;
   problems: string[];
 }
 
@@ -35,9 +37,14 @@ export async function restartAndList(
   try {
     store = await open();
   } catch (error) {
-    return { ids: [], problems: [`restart: open failed: ${(error as Error).message}`] };
+    return {
+      ids: [],
+      metrics: null,
+      problems: [`restart: open failed: ${(error as Error).message}`],
+    };
   }
   let ids: number[] = [];
+  let metrics: StoredMetrics | null = null;
   try {
     await runStartupCheck(store, { mode: "recover", recovery });
     const events = await store.listEvents();
@@ -51,7 +58,7 @@ export async function restartAndList(
         `incremental scan counts ${scan.records_scanned} records, listing ${events.length + audits}`,
       );
     }
-    await store.readStoredMetrics();
+    metrics = await store.readStoredMetrics();
     await store.resetStoredMetrics();
     await store.recordEvent({
       system_id: "restart",
@@ -67,7 +74,7 @@ export async function restartAndList(
       .close()
       .catch((error: Error) => problems.push(`restart: close failed: ${error.message}`));
   }
-  return { ids, problems };
+  return { ids, metrics, problems };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { ActorEvent } from "@papyra/core";
+import type { ActorEvent, StoredMetrics } from "@papyra/core";
 import type { RecordingFs } from "./recording-fs.js";
 
 /** An event whose `payload.id` names it, for workloads whose records must be told apart. */
@@ -23,7 +23,11 @@ export async function appendAcked(
   recorder.mark(`ack:${id}`);
 }
 
-/** `writers` concurrent writers each appending `perWriter` events in turn (ids from `firstId`), each id marked once acknowledged. */
+/**
+ * `writers` concurrent writers each appending `perWriter` events in turn (ids from `firstId`),
+ * each id marked once acknowledged. Writers wait a few event-loop turns between appends, so
+ * group commit gathers batches of varying size.
+ */
 export async function concurrentAppends(
   store: { recordEvent(event: ActorEvent): Promise<void> },
   recorder: RecordingFs,
@@ -36,12 +40,47 @@ export async function concurrentAppends(
     Array.from({ length: writers }, async (_, writer) => {
       for (let i = 0; i < perWriter; i++) {
         const id = firstId + i * writers + writer;
+        // A few event-loop turns, different per writer and round, so batches vary in size.
+        for (let turn = (writer * 7 + i * 3) % 4; turn > 0; turn--) await nextTurn();
         ids.push(id);
         await appendAcked(store, recorder, id);
       }
     }),
   );
   return ids;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Reads the stored metrics (which flushes them to the sidecar, durably) and marks
+ * `metrics:<records_written>`: what a restart must find at least.
+ */
+export async function markStoredMetrics(
+  store: { readStoredMetrics(): Promise<StoredMetrics> },
+  recorder: RecordingFs,
+): Promise<void> {
+  const stored = await store.readStoredMetrics();
+  recorder.mark(`metrics:${stored.counters.records_written}`);
+}
+
+/**
+ * Problems when the metrics a restart read count fewer records written than the last
+ * `metrics:<n>` marker before the cut (a finished flush or reset that did not persist).
+ */
+export function checkStoredMetrics(
+  metrics: StoredMetrics | null,
+  marks: readonly string[],
+): string[] {
+  const last = [...marks].reverse().find((mark) => mark.startsWith("metrics:"));
+  if (last === undefined || metrics === null) return [];
+  const floor = Number(last.slice("metrics:".length));
+  const found = metrics.counters.records_written;
+  return found >= floor
+    ? []
+    : [`stored metrics went back: records_written ${found} after a flush of ${floor}`];
 }
 
 /** Ids named by `<prefix><id>` markers in `marks`. */
