@@ -1,6 +1,11 @@
 import { describeResult, runScenario } from "@papyra/ndjson/testing";
 import { describe, expect, it } from "vitest";
-import { lockTakeoverScenario, osAppendScenario, repairScenario } from "./power-loss/scenarios.js";
+import {
+  legacySidecarScenario,
+  lockTakeoverScenario,
+  osAppendScenario,
+  repairScenario,
+} from "./power-loss/scenarios.js";
 
 // Each seed below drew, before its fix, states that failed the restart check; the same
 // seed and sample count replay those draws (see the ndjson README, "Power loss").
@@ -21,6 +26,12 @@ const regressions = [
     found: "a store whose unsynced writes came back as zeros was refused as not a store",
     scenario: () => osAppendScenario(8, 2),
     seed: 1,
+  },
+  {
+    found:
+      "first-release metrics added into the current sidecar were counted twice when their removal was lost",
+    scenario: legacySidecarScenario,
+    seed: 20261130,
   },
 ];
 

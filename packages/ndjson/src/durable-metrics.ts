@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   addMetrics,
@@ -17,6 +18,11 @@ import { storeFs } from "./store-fs.js";
 export interface MetricsFileContent extends StoredMetrics {
   /** Bumped by every reset; a writer seeing a new generation zeroes its in-process counters. */
   generation: number;
+  /**
+   * sha256 of a first-release sidecar already added into (or zeroed by) this one: that file is
+   * ignored if it is still there, as a crash or power cut can keep it after its removal.
+   */
+  absorbed?: string;
 }
 
 const LOCK_WAIT_MS = 3000;
@@ -27,6 +33,7 @@ const metricsFileSchema = z.object({
   counters: z.record(z.string(), z.unknown()).catch({}),
   since: z.number().finite().nullable().catch(null),
   generation: z.number().int().nonnegative().catch(0),
+  absorbed: z.string().optional().catch(undefined),
 });
 
 /** Reads a metrics sidecar; a missing or damaged one reads as zeros, generation 0. */
@@ -36,7 +43,28 @@ export async function readMetricsFile(path: string): Promise<MetricsFileContent>
   const content = parsed.success ? parsed.data : { counters: {}, since: null, generation: 0 };
   const counters = emptyMetrics();
   for (const name of METRIC_NAMES) counters[name] = counterSchema.parse(content.counters[name]);
-  return { counters, since: content.since, generation: content.generation };
+  const read: MetricsFileContent = {
+    counters,
+    since: content.since,
+    generation: content.generation,
+  };
+  if (content.absorbed !== undefined) read.absorbed = content.absorbed;
+  return read;
+}
+
+/** sha256 (hex) of a file's bytes; null when it cannot be read. */
+async function contentHash(path: string): Promise<string | null> {
+  const bytes = await readFile(path).catch(() => null);
+  return bytes === null ? null : createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The first-release sidecar's hash when it exists and `current` has not absorbed it yet, else null. */
+async function pendingLegacy(
+  current: MetricsFileContent,
+  legacyPath: string,
+): Promise<string | null> {
+  const hash = await contentHash(legacyPath);
+  return hash !== null && hash !== current.absorbed ? hash : null;
 }
 
 /**
@@ -70,7 +98,7 @@ export async function readMetricsFiles(
   legacyPath: string,
 ): Promise<MetricsFileContent> {
   const current = await readMetricsFile(path);
-  if (!(await exists(legacyPath))) return current;
+  if ((await pendingLegacy(current, legacyPath)) === null) return current;
   const legacy = await readMetricsFile(legacyPath);
   return (await exists(path)) ? mergeMetrics(current, legacy) : legacy;
 }
@@ -93,8 +121,14 @@ export async function migrateMetricsFile(path: string, legacyPath: string): Prom
     if (!(await exists(path))) {
       await storeFs().rename(legacyPath, path);
     } else {
-      const merged = mergeMetrics(await readMetricsFile(path), await readMetricsFile(legacyPath));
-      await writeJsonAtomic(path, merged);
+      // Marked as absorbed in the same atomic write that adds it in: if the removal below is
+      // lost to a crash, readers still never count the first release's counters twice.
+      const current = await readMetricsFile(path);
+      const hash = await pendingLegacy(current, legacyPath);
+      if (hash !== null) {
+        const merged = mergeMetrics(current, await readMetricsFile(legacyPath));
+        await writeJsonAtomic(path, { ...merged, absorbed: hash });
+      }
       await storeFs().unlink(legacyPath);
     }
     await fsyncDirectory(dirname(path));
@@ -148,14 +182,15 @@ export async function resetMetricsFile(
 ): Promise<void> {
   await withMetricsLock(path, async () => {
     const current = await readMetricsFile(path);
+    const hash = legacyPath !== undefined ? await pendingLegacy(current, legacyPath) : null;
     const legacy =
-      legacyPath !== undefined && (await exists(legacyPath))
-        ? await readMetricsFile(legacyPath)
-        : null;
+      hash !== null && legacyPath !== undefined ? await readMetricsFile(legacyPath) : null;
     await writeJsonAtomic(path, {
       counters: emptyMetrics(),
       since: now,
       generation: Math.max(current.generation, legacy?.generation ?? 0) + 1,
+      // A first-release sidecar whose removal a crash undoes stays zeroed.
+      absorbed: hash ?? current.absorbed,
     });
     if (legacy && legacyPath !== undefined)
       await storeFs()
@@ -268,6 +303,7 @@ export class DurableMetrics {
         counters: addMetrics(current.counters, delta),
         since: current.since,
         generation: current.generation,
+        absorbed: current.absorbed,
       });
     });
   }
