@@ -11,7 +11,11 @@ describe("power loss, full exploration (rotating store)", () => {
   for (const make of rotatingScenarios("full")) {
     const scenario = make();
     it(`${scenario.name}: every state a power cut may leave passes the restart check`, async () => {
-      const result = await runScenario(scenario, { mode: "enumerate", maxStates: 3000, maxChecks: 4000 });
+      const result = await runScenario(scenario, {
+        mode: "enumerate",
+        maxStates: 3000,
+        maxChecks: 4000,
+      });
       console.log(describeResult(result));
       expect(result.untracked).toEqual([]);
       expect(result.failures).toEqual([]);

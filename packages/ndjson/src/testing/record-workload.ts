@@ -18,7 +18,7 @@ export interface RecordedWorkload {
  */
 export async function recordWorkload(
   root: string,
-  workload: (recorder: RecordingFs) => Promise<void>,
+  workload: (recorder: RecordingFs) => Promise<unknown>,
   options: RecordingFsOptions = {},
 ): Promise<RecordedWorkload> {
   const recorder = new RecordingFs(root, options);
