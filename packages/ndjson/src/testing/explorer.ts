@@ -147,8 +147,18 @@ export async function exploreCrashStates(
 
   if (options.mode === "sample") {
     const samples = options.samples ?? 1000;
-    // Cut points for each sample, sorted so the log is replayed once.
-    const cuts = Array.from({ length: samples }, () => Math.floor(random() * (ops.length + 1)));
+    // Cut points for each sample, sorted so the log is replayed once. A cut lands just after a
+    // random change (not a marker), then somewhere in the run of markers that follows it, so
+    // the draws spread over the changes however many markers a workload logs.
+    const changes = ops.flatMap((op, index) => (op.op === "mark" ? [] : [index]));
+    const drawCut = (): number => {
+      const change = changes[Math.floor(random() * changes.length)];
+      if (change === undefined) return Math.floor(random() * (ops.length + 1));
+      let run = 0;
+      while (ops[change + 1 + run]?.op === "mark") run += 1;
+      return change + 1 + Math.floor(random() * (run + 1));
+    };
+    const cuts = Array.from({ length: samples }, drawCut);
     const order = cuts.map((cut, index) => ({ cut, index })).sort((a, b) => a.cut - b.cut);
     const model = new CrashModel(log);
     const marks: string[] = [];
