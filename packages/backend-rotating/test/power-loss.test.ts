@@ -10,7 +10,7 @@ const seed = Number(process.env.PAPYRA_POWER_LOSS_SEED ?? 20261130);
 describe("power loss (rotating store)", () => {
   for (const make of rotatingScenarios("quick")) {
     const scenario = make();
-    it(`${scenario.name}: 60 sampled states a power cut may leave pass the restart check`, async () => {
+    it(`${scenario.name}: 60 seeded draws of the states a power cut may leave pass the restart check`, async () => {
       const result = await runScenario(scenario, { mode: "sample", samples: 60, seed });
       console.log(describeResult(result));
       expect(result.untracked).toEqual([]);
@@ -19,10 +19,11 @@ describe("power loss (rotating store)", () => {
     }, 600_000);
   }
 
-  it("64 concurrent fsync writers, many rotations: 40 sampled states pass the restart check", async () => {
+  it("64 concurrent fsync writers, many rotations: 40 seeded draws of power-cut states pass the restart check", async () => {
     const result = await runScenario(largeRotatingScenario("quick"), {
       mode: "sample",
       samples: 40,
+      seed,
     });
     console.log(describeResult(result));
     expect(result.failures).toEqual([]);
