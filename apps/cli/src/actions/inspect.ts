@@ -3,12 +3,13 @@ import {
   finishListing,
   formatAddress,
   type ListQuery,
+  PapyraUsageError,
   type StoredActorEvent,
   type StoredAuditSnapshot,
   type StoredDeadLetter,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { parseCount, parseTimeInput } from "../time-input.js";
 
 /** Epoch seconds with three decimals, as every listing prints them. */
@@ -39,7 +40,7 @@ function parseListing(args: ListingArgs): ParsedListing {
   const since = args.since === undefined ? undefined : parseTimeInput("--since", args.since, now);
   const until = args.until === undefined ? undefined : parseTimeInput("--until", args.until, now);
   if (since !== undefined && until !== undefined && since > until) {
-    throw new UsageError("--since must not be after --until");
+    throw new PapyraUsageError("--since must not be after --until");
   }
   const limit = args.limit === undefined ? undefined : parseCount("--limit", args.limit);
   return { limit, since, until, reverse: args.reverse === true };
