@@ -7,6 +7,9 @@ export const command: CommandDefinition = {
   builder: (y) =>
     y
       .option("force", { type: "boolean", describe: "Append to an existing store file" })
-      .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
+      .option("seed", {
+        type: "number",
+        describe: "Seed of the simulation, a whole number (default 7)",
+      }),
   handler: async (context, args) => (await import("../actions/demo.js")).demoCommand(context, args),
 };
