@@ -11,5 +11,9 @@ export const command: CommandDefinition = {
         type: "number",
         describe: "Seed of the simulation, a whole number (default 7)",
       }),
+  examples: [
+    ["$0 demo", "Record an hour of a simulated shop into ./papyra.ndjson, then check it"],
+    ["$0 demo --path /tmp/shop.ndjson --seed 42", "Another simulation, into another file"],
+  ],
   handler: async (context, args) => (await import("../actions/demo.js")).demoCommand(context, args),
 };
