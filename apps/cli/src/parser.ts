@@ -98,8 +98,10 @@ function registerCommand(
     // yargs lists groups in the order they appear: the command's own flags come first.
     const own = y.group([], "Options:");
     let built = numbersAsText(command.builder ? command.builder(own) : own, wantsHelp);
+    // Each example gets full-width lines, its description as a comment above it: yargs puts a
+    // described example in a half-width column, which breaks long command lines in two.
     for (const [example, description] of command.examples ?? []) {
-      built = built.example(example, description);
+      built = built.example(`# ${description}`, "").example(example, "");
     }
     return built;
   };

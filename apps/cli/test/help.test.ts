@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { prescan } from "../src/argv-prescan.js";
 import type { CommandDefinition } from "../src/commands/command.js";
 import { COMMANDS, commandLabel } from "../src/commands/registry.js";
 import { buildParser } from "../src/parser.js";
+import { optionFlags } from "../src/store/option-flags.js";
 import { selectStore } from "../src/store/select-store.js";
 import { baseEnv, papyra, tempProject } from "./helpers.js";
 
@@ -66,6 +68,12 @@ describe("--help of every command", () => {
       expect(code).toBe(0);
       const shown = section(stdout, "Examples:").filter((l) => l.startsWith(`  papyra ${label}`));
       expect(shown.length).toBeGreaterThanOrEqual(2);
+      expect(shown).toEqual(
+        (command.examples ?? []).map(([c]) => `  ${c.replace("$0", "papyra")}`),
+      );
+      for (const [, description] of command.examples ?? []) {
+        expect(stdout).toContain(`  # ${description}\n`);
+      }
       expect(command.examples?.length).toBeGreaterThanOrEqual(2);
       expect(command.examples?.length).toBeLessThanOrEqual(3);
       for (const [example] of command.examples ?? []) {
@@ -151,5 +159,28 @@ describe("number flags in --help", () => {
     );
     expect(retention.code).toBe(78);
     expect(retention.stderr).toContain("--json-retention-max-records");
+  });
+});
+
+describe("backend option flags", () => {
+  it("a number without a description in its schema gets one naming the option and its unit", () => {
+    const flags = optionFlags({
+      name: "example",
+      optionsSchema: z.object({
+        flushIntervalMs: z.number().int().positive().default(100),
+        batch: z.object({ maxBytes: z.number().optional(), size: z.number().optional() }),
+        ttlSeconds: z.number().describe("Time to live of an entry, in seconds"),
+      }),
+    } as unknown as Parameters<typeof optionFlags>[0]);
+    const byFlag = Object.fromEntries(flags.map((f) => [f.flag, f]));
+    expect(byFlag["example-flush-interval-ms"]).toMatchObject({
+      kind: "number",
+      description: "Option flushIntervalMs, a number of milliseconds",
+    });
+    expect(byFlag["example-batch-max-bytes"]?.description).toBe(
+      "Option batch.maxBytes, a number of bytes",
+    );
+    expect(byFlag["example-batch-size"]?.description).toBe("Option batch.size, a number");
+    expect(byFlag["example-ttl-seconds"]?.description).toBe("Time to live of an entry, in seconds");
   });
 });

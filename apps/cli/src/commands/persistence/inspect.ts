@@ -13,8 +13,8 @@ export const command: CommandDefinition = {
   examples: [
     ["$0 persistence inspect", "Counts, time span, capabilities and retention of ./papyra.ndjson"],
     [
-      "$0 persistence inspect --backend redis --redis-url redis://127.0.0.1:6379/0 --show-metrics --json",
-      "The same for a Redis store, with its durable metrics, as JSON",
+      "$0 persistence inspect --backend redis --redis-url redis://127.0.0.1:6379/0 --show-metrics",
+      "The same for a Redis store, with its durable metrics",
     ],
   ],
   handler: async (context, args) =>
