@@ -24,8 +24,8 @@ function globalOptions(parser: Argv): Argv {
       type: "boolean",
       global: true,
       group: GLOBAL_GROUP,
-      describe:
-        "Print one JSON document on stdout (output format; not a backend: those flags are --json-*)",
+      // Said plainly because the json backend's flags (`--json-path`, ...) share the prefix.
+      describe: "Print one JSON document on stdout (output format, not a backend flag)",
     })
     .option("config", {
       type: "string",
