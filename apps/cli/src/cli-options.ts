@@ -20,7 +20,10 @@ function forceOption<T>(y: Argv<T>, what: string) {
 /** Flags of the `inspect` listings. */
 export function listingOptions<T>(y: Argv<T>) {
   return storeOptions(y)
-    .option("limit", { type: "string", describe: "Keep the newest N matching records" })
+    .option("limit", {
+      type: "number",
+      describe: "Keep the newest N matching records (a whole number, 0 or more)",
+    })
     .option("since", {
       type: "string",
       describe: "From this time: epoch seconds, ISO-8601, or a duration ago (15m, 2h, 7d)",
@@ -45,7 +48,10 @@ export function startupOptions<T>(y: Argv<T>, defaultMode: string) {
       type: "boolean",
       describe: "Verify everything, not only what was written since the last clean scan",
     })
-    .option("timeout-ms", { type: "string", describe: "Give up after this many milliseconds" });
+    .option("timeout-ms", {
+      type: "number",
+      describe: "Give up after this many milliseconds (a whole number above 0)",
+    });
 }
 
 /** Flags of `persistence recover`. */

@@ -9,35 +9,48 @@ import { cliVersion } from "./version.js";
 /** Runs a command once yargs has parsed its flags; set by the CLI run. */
 export type RunCommand = (command: CommandDefinition, args: CommandArgs) => Promise<void>;
 
+/** The `--help` heading of the flags every command takes. */
+export const GLOBAL_GROUP = "Global options:";
+
+/** The `--help` heading of a backend's option flags. */
+export function backendGroup(backendName: string): string {
+  return `Options of backend "${backendName}":`;
+}
+
 /** The flags every command takes, before the backend's own. */
 function globalOptions(parser: Argv): Argv {
   return parser
     .option("json", {
       type: "boolean",
       global: true,
-      describe: "Print one JSON document on stdout",
+      group: GLOBAL_GROUP,
+      // Said plainly because the json backend's flags (`--json-path`, ...) share the prefix.
+      describe: "Print one JSON document on stdout (output format, not a backend flag)",
     })
     .option("config", {
       type: "string",
       global: true,
+      group: GLOBAL_GROUP,
       describe:
         "Config file (default: papyra.config.{ts,mjs,js,json} or package.json#papyra, searched upwards)",
     })
     .option("path", {
       type: "string",
       global: true,
+      group: GLOBAL_GROUP,
       describe: "Store path of a file backend (default ./papyra.ndjson)",
     })
     .option("backend", {
       type: "string",
       global: true,
+      group: GLOBAL_GROUP,
       describe: "Backend name (json, rotating, redis, ...) or package name",
     });
 }
 
 /** The option flags of the selected backend, under their own heading in `--help`. */
 function backendOptions(parser: Argv, selection: StoreSelection): Argv {
-  const group = `Options of backend "${selection.loaded.definition.name}":`;
+  const group = backendGroup(selection.loaded.definition.name);
   for (const flag of selection.flags) {
     const env = Object.entries(selection.loaded.definition.env ?? {}).find(
       ([option]) => option === flag.path.join("."),
@@ -52,7 +65,7 @@ function backendOptions(parser: Argv, selection: StoreSelection): Argv {
       .filter(Boolean)
       .join(" ");
     parser = parser.option(flag.flag, {
-      type: flag.kind === "boolean" ? "boolean" : "string",
+      type: flag.kind === "boolean" ? "boolean" : flag.kind === "number" ? "number" : "string",
       global: true,
       group,
       describe: description,
@@ -61,20 +74,53 @@ function backendOptions(parser: Argv, selection: StoreSelection): Argv {
   return parser;
 }
 
-function registerCommand(parser: Argv, command: CommandDefinition, run: RunCommand): Argv {
+/**
+ * Number flags are declared `type: "number"` so `--help` says so, but parsed as text unless
+ * help is printed: yargs turns `abc` into `NaN` and loses what was typed, while the command
+ * (or the backend's schema) rejects the text with a message naming it (exit 64 or 78).
+ */
+function numbersAsText(parser: Argv, wantsHelp: boolean): Argv {
+  if (wantsHelp) return parser;
+  // `getOptions()` is public in yargs but missing from @types/yargs.
+  const numbers = (parser as Argv & { getOptions(): { number: string[] } }).getOptions().number;
+  return numbers.length > 0 ? parser.string(numbers) : parser;
+}
+
+function registerCommand(
+  parser: Argv,
+  command: CommandDefinition,
+  run: RunCommand,
+  wantsHelp: boolean,
+): Argv {
   const word = command.words[command.words.length - 1] as string;
   const usage = command.positionals ? `${word} ${command.positionals}` : word;
-  return parser.command(usage, command.describe, command.builder ?? {}, async (args: CommandArgs) =>
+  const builder = (y: Argv): Argv => {
+    // yargs lists groups in the order they appear: the command's own flags come first.
+    const own = y.group([], "Options:");
+    let built = numbersAsText(command.builder ? command.builder(own) : own, wantsHelp);
+    // Each example gets full-width lines, its description as a comment above it: yargs puts a
+    // described example in a half-width column, which breaks long command lines in two.
+    for (const [example, description] of command.examples ?? []) {
+      built = built.example(`# ${description}`, "").example(example, "");
+    }
+    return built;
+  };
+  return parser.command(usage, command.describe, builder, async (args: CommandArgs) =>
     run(command, args),
   );
 }
 
-function registerEntry(parser: Argv, entry: CommandTreeEntry, run: RunCommand): Argv {
-  if (entry.kind === "command") return registerCommand(parser, entry.command, run);
+function registerEntry(
+  parser: Argv,
+  entry: CommandTreeEntry,
+  run: RunCommand,
+  wantsHelp: boolean,
+): Argv {
+  if (entry.kind === "command") return registerCommand(parser, entry.command, run, wantsHelp);
   const { group, commands } = entry;
   return parser.command(group.word, group.describe, (y) => {
     let sub = y;
-    for (const command of commands) sub = registerCommand(sub, command, run);
+    for (const command of commands) sub = registerCommand(sub, command, run, wantsHelp);
     const words = commands.map((c) => c.words[1]).join(", ");
     return sub.demandCommand(1, `Choose a ${group.word} command: ${words}`);
   });
@@ -91,15 +137,13 @@ export function buildParser(
   run: RunCommand,
   wantsHelp: boolean,
 ): Argv {
-  let parser = globalOptions(
-    yargs(joinDashValues(argv))
-      .scriptName("papyra")
-      .usage(
-        "$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.",
-      ),
-  );
-  if (selection) parser = backendOptions(parser, selection);
-  for (const entry of commandTree()) parser = registerEntry(parser, entry, run);
+  let parser = yargs(joinDashValues(argv))
+    .scriptName("papyra")
+    .usage("$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.");
+  // Backend flags before the global ones, so `--help` lists them in that order.
+  if (selection) parser = numbersAsText(backendOptions(parser, selection), wantsHelp);
+  parser = globalOptions(parser);
+  for (const entry of commandTree()) parser = registerEntry(parser, entry, run, wantsHelp);
   return lastFlagWins(
     parser
       // Answers the scripts' `--get-yargs-completions` calls; `papyra completion` prints them.
@@ -111,6 +155,7 @@ export function buildParser(
       .alias("version", "v")
       .help()
       .alias("help", "h")
+      .group(["help", "version"], GLOBAL_GROUP)
       // Wrapping measures every help line (string-width); only worth it when help is printed.
       .wrap(wantsHelp ? 100 : null)
       .exitProcess(false)

@@ -17,9 +17,24 @@ export interface RetentionPolicy {
 
 /** zod schema of {@link RetentionPolicy}; unknown keys are errors so typos do not pass silently. */
 export const retentionPolicySchema: z.ZodType<RetentionPolicy> = z.strictObject({
-  maxRecords: z.number().int().nonnegative().optional(),
-  maxAgeSeconds: z.number().positive().finite().optional(),
-  maxTotalBytes: z.number().int().nonnegative().optional(),
+  maxRecords: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("Keep at most the newest N records of each kind (a whole number, 0 or more)"),
+  maxAgeSeconds: z
+    .number()
+    .positive()
+    .finite()
+    .optional()
+    .describe("Drop records older than this many seconds (a number above 0)"),
+  maxTotalBytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("Keep the newest records of each kind up to this many bytes in total (whole number)"),
 });
 
 /** Validates a retention policy from outside input; throws PersistenceValidationError. */

@@ -10,6 +10,16 @@ export const command: CommandDefinition = {
       choices: ["bash", "zsh"] as const,
       describe: "The shell to complete in",
     }),
+  examples: [
+    [
+      "$0 completion bash > ~/.papyra-completion.bash",
+      "Write the bash script; then source it from ~/.bashrc",
+    ],
+    [
+      "$0 completion zsh > ~/.papyra-completion.zsh",
+      "Write the zsh script; then source it from ~/.zshrc",
+    ],
+  ],
   handler: async (_context, args) =>
     (await import("../actions/completion.js")).completionCommand(args),
 };

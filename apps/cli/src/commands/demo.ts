@@ -7,6 +7,13 @@ export const command: CommandDefinition = {
   builder: (y) =>
     y
       .option("force", { type: "boolean", describe: "Append to an existing store file" })
-      .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
+      .option("seed", {
+        type: "number",
+        describe: "Seed of the simulation, a whole number (default 7)",
+      }),
+  examples: [
+    ["$0 demo", "Record an hour of a simulated shop into ./papyra.ndjson, then check it"],
+    ["$0 demo --path /tmp/shop.ndjson --seed 42", "Another simulation, into another file"],
+  ],
   handler: async (context, args) => (await import("../actions/demo.js")).demoCommand(context, args),
 };

@@ -98,6 +98,26 @@ export function kebab(name: string): string {
     .toLowerCase();
 }
 
+// Units read from the end of an option's name, for flags whose schema has no description.
+const UNIT_SUFFIXES: readonly [RegExp, string][] = [
+  [/Ms$|Millis(econds)?$/, "milliseconds"],
+  [/Seconds$|Secs?$/, "seconds"],
+  [/Minutes$/, "minutes"],
+  [/Bytes$/, "bytes"],
+];
+
+/**
+ * The help line of a flag whose schema gives none: the option it sets and, for a number,
+ * its unit when the name says it (`retention.maxAgeSeconds` -> "... in seconds").
+ */
+export function generatedDescription(path: readonly string[], kind: FlagKind): string {
+  const option = `Option ${path.join(".")}`;
+  if (kind !== "number") return option;
+  const name = path[path.length - 1] ?? "";
+  const unit = UNIT_SUFFIXES.find(([pattern]) => pattern.test(name))?.[1];
+  return unit ? `${option}, a number of ${unit}` : `${option}, a number`;
+}
+
 function collect(
   schema: unknown,
   path: string[],
@@ -124,7 +144,11 @@ function collect(
     case "number":
     case "int":
     case "bigint":
-      out.push({ ...base, kind: "number" });
+      out.push({
+        ...base,
+        kind: "number",
+        description: info.description ?? generatedDescription(path, "number"),
+      });
       return;
     case "boolean":
       out.push({ ...base, kind: "boolean" });

@@ -17,6 +17,13 @@ export const command: CommandDefinition = {
         array: true,
         describe: "Only letters to these actors",
       }),
+  examples: [
+    ["$0 inspect dead-letters --since 15m", "Dead letters of the last 15 minutes"],
+    [
+      "$0 inspect dead-letters --message-type ChargeCard --limit 5 --json",
+      "The newest 5 undelivered ChargeCard messages, as JSON",
+    ],
+  ],
   handler: async (context, args) =>
     (await import("../../actions/inspect.js")).inspectDeadLettersCommand(context, args),
 };

@@ -17,6 +17,14 @@ export const command: CommandDefinition = {
         array: true,
         describe: "Only these actors (system:actor_id or actor_id)",
       }),
+  examples: [
+    ["$0 inspect events --limit 20", "The newest 20 lifecycle events"],
+    ["$0 inspect events --event-type ActorCrashed --since 2h", "Crashes in the last two hours"],
+    [
+      "$0 inspect events --target shop:email-worker-1 --reverse --json",
+      "Events of one actor, newest first, as JSON",
+    ],
+  ],
   handler: async (context, args) =>
     (await import("../../actions/inspect.js")).inspectEventsCommand(context, args),
 };

@@ -6,6 +6,13 @@ export const command: CommandDefinition = {
   words: ["inspect", "summary"],
   describe: "The latest audit",
   builder: storeOptions,
+  examples: [
+    ["$0 inspect summary", "The latest audit of ./papyra.ndjson"],
+    [
+      "$0 inspect summary --backend rotating --path var/app.ndjson --json",
+      "The latest audit of a rotating store, as JSON",
+    ],
+  ],
   handler: async (context, args) =>
     (await import("../../actions/inspect.js")).inspectSummaryCommand(context, args),
 };

@@ -12,6 +12,13 @@ export const command: CommandDefinition = {
       describe:
         "human; json (the --json document); prometheus (text exposition format, for node_exporter's textfile collector)",
     }),
+  examples: [
+    ["$0 metrics persistence", "Counters of ./papyra.ndjson since the last reset"],
+    [
+      "$0 metrics persistence --format prometheus > /var/lib/node_exporter/papyra.prom",
+      "Write them for node_exporter's textfile collector",
+    ],
+  ],
   handler: async (context, args) =>
     (await import("../../actions/metrics.js")).metricsCommand(context, args),
 };

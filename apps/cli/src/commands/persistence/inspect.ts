@@ -10,6 +10,13 @@ export const command: CommandDefinition = {
       type: "boolean",
       describe: "Also show the durable metrics",
     }),
+  examples: [
+    ["$0 persistence inspect", "Counts, time span, capabilities and retention of ./papyra.ndjson"],
+    [
+      "$0 persistence inspect --backend redis --redis-url redis://127.0.0.1:6379/0 --show-metrics",
+      "The same for a Redis store, with its durable metrics",
+    ],
+  ],
   handler: async (context, args) =>
     (await import("../../actions/persistence.js")).persistenceInspectCommand(context, args),
 };
