@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import type {
   CompactionReport,
   CompactOptions,
+  FollowOptions,
+  IterateQuery,
   NormalizedListQuery,
   RecordKind,
   RecoveryConfig,
@@ -10,10 +12,12 @@ import type {
   ScanOptions,
   ScanReport,
   StoredRecordByKind,
+  StreamedRecord,
 } from "@papyra/core";
 import {
   type AppendFs,
   FileStore,
+  followFiles,
   listFromTail,
   quarantineCopy,
   quarantineTarget,
@@ -32,6 +36,7 @@ import {
 import { RotatingSink } from "./rotating-sink.js";
 import { scanSet } from "./scan-set.js";
 import { isSegmentTempFile, SegmentSet } from "./segments.js";
+import { iterateSet } from "./stream-set.js";
 
 /** Test hooks: inject the fd-level calls of the append path (fault injection). */
 export interface RotatingStoreInternals {
@@ -105,6 +110,21 @@ export class RotatingFileBackend extends FileStore {
     return this.withWritesPaused(async () =>
       listFromTail((await this.#snapshot()).paths, kind, query, options),
     );
+  }
+
+  /** Streams the set's records oldest first in bounded memory, within retention. */
+  iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
+    const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
+    return iterateSet(this.#set, query, options);
+  }
+
+  /** The stored backlog of `kind`, then each record appended (across rotations) until aborted. */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K>,
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    const { path, maxFiles, retention, maxLineBytes } = this;
+    return followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });
   }
 
   /**

@@ -11,3 +11,4 @@ export * from "./retention.js";
 export * from "./startup.js";
 export * from "./stored-records.js";
 export * from "./validation.js";
+export * from "./streams.js";

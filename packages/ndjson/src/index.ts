@@ -33,3 +33,5 @@ export * from "./store-errors.js";
 export * from "./store-lock.js";
 export { type FileShape, notAStoreReason, refuseNonStore } from "./store-shape.js";
 export * from "./writer-lock.js";
+export * from "./follow-files.js";
+export * from "./iterate-files.js";

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
 
 /** One line of a file, as the forward scanner or the tail reader found it. */
@@ -39,12 +39,14 @@ const NEWLINE = 0x0a;
  * so a consumer may keep them.
  */
 export async function* readLines(
-  path: string,
+  path: string | FileHandle,
   options: ReadLinesOptions = {},
 ): AsyncGenerator<RawLine> {
   const chunkSize = options.chunkSize ?? 64 * 1024;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const handle = await open(path, "r");
+  // A handle given by the caller stays open: it pins a file that a rotation may rename.
+  const owned = typeof path === "string";
+  const handle = owned ? await open(path, "r") : path;
   try {
     const end = options.endOffset ?? (await handle.stat()).size;
     let position = options.startOffset ?? 0;
@@ -104,7 +106,7 @@ export async function* readLines(
       };
     }
   } finally {
-    await handle.close();
+    if (owned) await handle.close();
   }
 }
 
@@ -126,12 +128,13 @@ export interface ReadLinesBackwardOptions {
  * first with `terminated: false`.
  */
 export async function* readLinesBackward(
-  path: string,
+  path: string | FileHandle,
   options: ReadLinesBackwardOptions = {},
 ): AsyncGenerator<RawLine> {
   const chunkSize = options.chunkSize ?? 64 * 1024;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const handle = await open(path, "r");
+  const owned = typeof path === "string";
+  const handle = owned ? await open(path, "r") : path;
   try {
     const end = options.endOffset ?? (await handle.stat()).size;
     let position = end;
@@ -191,6 +194,6 @@ export async function* readLinesBackward(
     // A non-empty file always has a line at offset 0 (possibly an empty one before a newline).
     if (end > 0) yield emit(0);
   } finally {
-    await handle.close();
+    if (owned) await handle.close();
   }
 }
