@@ -1,0 +1,40 @@
+import type {
+  FollowOptions,
+  IterateQuery,
+  RecordKind,
+  StoredRecordByKind,
+  StreamedRecord,
+} from "@papyra/core";
+import { ConsumerGroups } from "./consumer-groups.js";
+import type { RedisCall, StoreContext } from "./context.js";
+import { followStream, iterateStreams } from "./streaming.js";
+
+/**
+ * The store's streamed reads (`iterate`, `follow`) on top of its consumer-group access: the
+ * optional streaming capabilities of @papyra/core's contract.
+ */
+export class StreamReads extends ConsumerGroups {
+  readonly #streamContext: StoreContext;
+
+  /** `blocking` gives calls on a connection of the store's own for blocking reads. */
+  constructor(context: StoreContext, blocking: () => RedisCall) {
+    super(context, blocking);
+    this.#streamContext = context;
+  }
+
+  /** Streams the selected kinds' records oldest first, a page at a time, within retention. */
+  iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
+    return iterateStreams(this.#streamContext, query);
+  }
+
+  /**
+   * The stored backlog of `kind`, then each record added (XREAD BLOCK on a connection of the
+   * follow's own), until `options.signal` aborts.
+   */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K>,
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    return followStream(this.#streamContext, kind, options);
+  }
+}
