@@ -1,5 +1,6 @@
 import { RECOVERY_MODES, STARTUP_MODES } from "@papyra/core";
 import type { Argv } from "yargs";
+import { streamListingOptions } from "./stream-options.js";
 
 /** `--allow-missing`, on every command that opens a store. */
 export function storeOptions<T>(y: Argv<T>) {
@@ -19,7 +20,7 @@ function forceOption<T>(y: Argv<T>, what: string) {
 
 /** Flags of the `inspect` listings. */
 export function listingOptions<T>(y: Argv<T>) {
-  return storeOptions(y)
+  return streamListingOptions(storeOptions(y))
     .option("limit", { type: "string", describe: "Keep the newest N matching records" })
     .option("since", {
       type: "string",
@@ -87,6 +88,8 @@ const COMMAND_WORDS = new Set([
   "reset",
   "backends",
   "demo",
+  "export",
+  "import",
 ]);
 
 /** The command named in argv (`persistence scan`, `backends`), for error documents. */
@@ -94,5 +97,7 @@ export function commandName(argv: readonly string[]): string {
   const words = argv.filter((a) => COMMAND_WORDS.has(a));
   const first = words[0];
   if (first === undefined) return "papyra";
-  return first === "backends" || first === "demo" ? first : words.slice(0, 2).join(" ");
+  return ["backends", "demo", "export", "import"].includes(first)
+    ? first
+    : words.slice(0, 2).join(" ");
 }

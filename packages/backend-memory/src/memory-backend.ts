@@ -5,7 +5,10 @@ import {
   type CompactOptions,
   type DeadLetter,
   encodeRecord,
+  type FollowOptions,
   finishListing,
+  type IterateQuery,
+  iterateRecords,
   inTimeWindow,
   type ListQuery,
   lineBytes,
@@ -25,9 +28,12 @@ import {
   recoveryConfigSchema,
   type ScanOptions,
   type ScanReport,
+  type StoredRecordByKind,
+  type StreamedRecord,
   validateCompactOptions,
 } from "@papyra/core";
 import { KindLog, readEntry, type StoredEntry } from "./kind-log.js";
+import { followFeed, RecordFeed } from "./record-feed.js";
 
 /** Options of {@link createMemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -53,6 +59,7 @@ export class MemoryBackend implements PersistenceBackend {
     audit: new KindLog(),
     dead_letter: new KindLog(),
   };
+  readonly #feed = new RecordFeed();
   #closed = false;
   /** Writes since the last full age sweep. */
   #writesSinceSweep = 0;
@@ -91,6 +98,25 @@ export class MemoryBackend implements PersistenceBackend {
   /** Lists dead letters within retention. */
   listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
     return this.#list("dead_letter", query);
+  }
+
+  /** Streams the selected kinds' records, kind by kind, oldest first, within retention. */
+  iterate(query: IterateQuery = {}): AsyncGenerator<StreamedRecord> {
+    const lister = {
+      listEvents: (q: ListQuery) => this.listEvents(q),
+      listAudits: (q: ListQuery) => this.listAudits(q),
+      listDeadLetters: (q: ListQuery) => this.listDeadLetters(q),
+    };
+    return iterateRecords(lister, query);
+  }
+
+  /** The stored backlog of `kind`, then each record stored, until `options.signal` aborts. */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K>,
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    const list = (q: ListQuery) => this.#list(kind, q) as Promise<StoredRecordByKind[K][]>;
+    return followFeed(this.#feed, kind, options, list);
   }
 
   /**
@@ -219,7 +245,10 @@ export class MemoryBackend implements PersistenceBackend {
       const now = nowSeconds();
       const log = this.#logs[kind];
       // A record already outside the age window is never returned: keep memory for the others.
-      if (!this.#expired(entry, now)) log.push(entry);
+      if (!this.#expired(entry, now)) {
+        log.push(entry);
+        this.#feed.publish(kind, line);
+      }
       this.#trim(log, now);
       this.#maybeSweep(now);
       this.metrics.increment("records_written");
