@@ -23,6 +23,7 @@ import {
   type AppendFs,
   checkpointMatches,
   compactFile,
+  countedReads,
   FileSink,
   FileStore,
   findTempFiles,
@@ -112,7 +113,7 @@ export class JsonFileBackend extends FileStore {
   /** Streams the store's records oldest first in bounded memory, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
     const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return iterateStoreFiles([this.path], query, options);
+    return countedReads(this.metrics, iterateStoreFiles([this.path], query, options));
   }
 
   /** The stored backlog of `kind`, then each record appended, until `options.signal` aborts. */
@@ -121,7 +122,7 @@ export class JsonFileBackend extends FileStore {
     options: FollowOptions<K>,
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const files = { path: this.path, retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return followFiles(kind, { ...options, ...files });
+    return countedReads(this.metrics, followFiles(kind, { ...options, ...files }));
   }
 
   /**

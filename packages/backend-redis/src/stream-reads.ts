@@ -9,6 +9,21 @@ import { ConsumerGroups } from "./consumer-groups.js";
 import type { RedisCall, StoreContext } from "./context.js";
 import { followStream, iterateStreams } from "./streaming.js";
 
+/** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
+async function* countedReads<T>(context: StoreContext, records: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    for await (const record of records) {
+      context.metrics.increment("records_read");
+      yield record;
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "AbortError")) {
+      context.metrics.increment("read_errors");
+    }
+    throw error;
+  }
+}
+
 /**
  * The store's streamed reads (`iterate`, `follow`) on top of its consumer-group access: the
  * optional streaming capabilities of @papyra/core's contract.
@@ -24,7 +39,7 @@ export class StreamReads extends ConsumerGroups {
 
   /** Streams the selected kinds' records oldest first, a page at a time, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
-    return iterateStreams(this.#streamContext, query);
+    return countedReads(this.#streamContext, iterateStreams(this.#streamContext, query));
   }
 
   /**
@@ -35,6 +50,6 @@ export class StreamReads extends ConsumerGroups {
     kind: K,
     options: FollowOptions<K>,
   ): AsyncGenerator<StoredRecordByKind[K]> {
-    return followStream(this.#streamContext, kind, options);
+    return countedReads(this.#streamContext, followStream(this.#streamContext, kind, options));
   }
 }

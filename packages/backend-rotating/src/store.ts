@@ -16,6 +16,7 @@ import type {
 } from "@papyra/core";
 import {
   type AppendFs,
+  countedReads,
   FileStore,
   followFiles,
   listFromTail,
@@ -115,7 +116,7 @@ export class RotatingFileBackend extends FileStore {
   /** Streams the set's records oldest first in bounded memory, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
     const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return iterateSet(this.#set, query, options);
+    return countedReads(this.metrics, iterateSet(this.#set, query, options));
   }
 
   /** The stored backlog of `kind`, then each record appended (across rotations) until aborted. */
@@ -124,7 +125,8 @@ export class RotatingFileBackend extends FileStore {
     options: FollowOptions<K>,
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const { path, maxFiles, retention, maxLineBytes } = this;
-    return followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });
+    const follow = followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });
+    return countedReads(this.metrics, follow);
   }
 
   /**

@@ -149,3 +149,19 @@ export async function* iterateStoreFiles(
     await closePinned(pinned);
   }
 }
+
+/** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
+export async function* countedReads<T>(
+  metrics: { increment(name: "records_read" | "read_errors", by?: number): void },
+  records: AsyncIterable<T>,
+): AsyncGenerator<T> {
+  try {
+    for await (const record of records) {
+      metrics.increment("records_read");
+      yield record;
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "AbortError")) metrics.increment("read_errors");
+    throw error;
+  }
+}
