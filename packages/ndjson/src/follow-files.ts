@@ -1,4 +1,4 @@
-import { type FileHandle, open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type FollowOptions,
@@ -13,7 +13,19 @@ import {
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
 import { closePinned, iterateFiles, pinFiles, streamedRecordOf } from "./iterate-files.js";
-import { type RawLine, readLinesBackward } from "./read-lines.js";
+import {
+  type Cursor,
+  cursorOf,
+  drain,
+  lastLineBefore,
+  lineStartBefore,
+  openCursor,
+  type PinnedSegment,
+  pinRotationSet,
+  resetCursor,
+  resumeAfter,
+} from "./follow-parts.js";
+import { type RawLine, readLines, readLinesBackward } from "./read-lines.js";
 
 /** Options of {@link followFiles}: the store's files and how to read them. */
 export interface FollowFilesOptions<K extends RecordKind> extends FollowOptions<K> {
@@ -25,20 +37,6 @@ export interface FollowFilesOptions<K extends RecordKind> extends FollowOptions<
   maxLineBytes?: number;
   /** How often the file is checked for appends and replacement. Default 100 ms. */
   pollMs?: number;
-}
-
-const NEWLINE = 0x0a;
-const CHUNK = 64 * 1024;
-
-/** The follow's place in the file it reads: the file (pinned by its handle) and the next byte. */
-interface Cursor {
-  handle: FileHandle;
-  ino: number;
-  position: number;
-  /** Bytes of the line being appended, not yet ended by a newline. */
-  pending: Buffer[];
-  pendingLength: number;
-  oversized: boolean;
 }
 
 /**
@@ -66,18 +64,21 @@ export async function* followFiles<K extends RecordKind>(
     (options.since === undefined || item.timestamp >= options.since) &&
     (options.accept === undefined || options.accept(item.record as StoredRecordByKind[K]));
 
-  let cursor = await openCursor(path, signal, pollMs);
-  if (!cursor) return;
+  const opened = await openCursor(path, signal, pollMs);
+  if (!opened) return;
+  let cursor: Cursor = opened;
   let lastLine: Buffer | null = null;
   /** After a rewrite whose resume point was not found: skip records not newer than this. */
   let notAfter: number | undefined;
+  /** Remembers a line as the last one read; returns its record when the follow yields it. */
+  let emit: (bytes: Buffer) => StoredRecordByKind[K] | null = () => null;
   try {
     // Follow from the start of a line: an unterminated last line is read once it ends.
     cursor.position = await lineStartBefore(cursor.handle, (await cursor.handle.stat()).size);
     lastLine = await lastLineBefore(cursor.handle, cursor.position, maxLineBytes);
     yield* backlog(kind, cursor, options, maxFiles, maxLineBytes, accepts);
 
-    const emit = (bytes: Buffer): StoredRecordByKind[K] | null => {
+    emit = (bytes: Buffer): StoredRecordByKind[K] | null => {
       lastLine = bytes;
       const item = streamedRecordOf({ bytes, line: 0, offset: 0, length: bytes.length, terminated: true });
       if (!accepts(item)) return null;
@@ -110,41 +111,69 @@ export async function* followFiles<K extends RecordKind>(
         const record = emit(bytes);
         if (record) yield record;
       }
-      const rotatedTo = (await cursor.handle.stat()).nlink > 0 ? await findRotated(cursor.ino) : 0;
-      const next = await openCursor(path, signal, pollMs);
-      await cursor.handle.close().catch(() => {});
-      if (!next) return;
-      cursor = next;
-      if (rotatedTo > 0) {
-        // Segments rotated after ours (path.(k-1) … path.1) hold only records not read yet.
-        const newer: string[] = [];
-        for (let index = rotatedTo - 1; index >= 1; index--) newer.push(rotatedPath(index));
-        const pinned = await pinFiles(newer);
-        try {
-          for await (const item of iterateFiles(pinned, { kinds: [kind], signal }, { maxLineBytes })) {
-            lastLine = Buffer.from(item.line);
-            if (accepts(item)) yield item.record;
-          }
-        } finally {
-          await closePinned(pinned);
-        }
-      } else {
-        const resume = await resumeAfter(cursor.handle, lastLine, maxLineBytes);
-        cursor.position = resume.offset;
-        if (!resume.found) notAfter = lastTimestamp(lastLine);
+      const set = await pinRotationSet(path);
+      if (!set) continue; // gone for now: drained; wait for the new file
+      const old = cursor;
+      cursor = await cursorOf(set.active);
+      await old.handle.close().catch(() => {});
+      try {
+        yield* catchUp(old.ino, set.rotated);
+      } finally {
+        await Promise.all(set.rotated.map((s) => s.handle.close().catch(() => {})));
       }
     }
   } finally {
     await cursor.handle.close().catch(() => {});
   }
 
-  /** The index of the rotated segment now holding inode `ino`, or 0. */
-  async function findRotated(ino: number): Promise<number> {
-    for (let index = 1; index < maxFiles; index++) {
-      const st = await stat(rotatedPath(index)).catch(() => null);
-      if (st?.ino === ino) return index;
+  /**
+   * After the active file was replaced: when ours was rotated (it is now one of the pinned
+   * segments), the newer segments hold only records not read yet, then the new active file
+   * from its start. Otherwise it was rewritten (compaction, recovery) or rotated out of sight:
+   * resume after the last line read, found in the new active file or else in the newest
+   * segment holding it; not found at all, skip records not newer than it.
+   */
+  async function* catchUp(
+    oldIno: number,
+    rotated: PinnedSegment[],
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    let from = rotated.findIndex((segment) => segment.ino === oldIno);
+    let skipFirst = from !== -1; // ours: fully read through its handle already
+    let offset = 0;
+    if (from === -1) {
+      const resume = await resumeAfter(cursor.handle, lastLine, maxLineBytes);
+      if (resume.found) {
+        cursor.position = resume.offset;
+        return;
+      }
+      for (const [i, segment] of rotated.entries()) {
+        const inSegment = await resumeAfter(segment.handle, lastLine, maxLineBytes);
+        if (inSegment.found) {
+          from = i;
+          offset = inSegment.offset;
+          break;
+        }
+      }
+      if (from === -1) {
+        notAfter = lastTimestamp(lastLine);
+        return;
+      }
+      skipFirst = false;
     }
-    return 0;
+    for (let i = skipFirst ? from - 1 : from; i >= 0; i--) {
+      const segment = rotated[i] as PinnedSegment;
+      const size = (await segment.handle.stat()).size;
+      for await (const raw of readLines(segment.handle, {
+        startOffset: i === from ? offset : 0,
+        endOffset: size,
+        maxLineBytes,
+        signal,
+      })) {
+        if (raw.bytes === null || !raw.terminated) continue;
+        const record = emit(Buffer.from(raw.bytes));
+        if (record) yield record;
+      }
+    }
   }
 }
 
@@ -202,109 +231,6 @@ async function* backlog<K extends RecordKind>(
   } finally {
     await closePinned(pinned);
   }
-}
-
-/** Opens `path`, waiting (polling) while it does not exist; null once `signal` aborts. */
-async function openCursor(path: string, signal: AbortSignal, pollMs: number): Promise<Cursor | null> {
-  while (!signal.aborted) {
-    const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return null;
-      throw error;
-    });
-    if (handle) {
-      const { ino } = await handle.stat();
-      return { handle, ino, position: 0, pending: [], pendingLength: 0, oversized: false };
-    }
-    await sleep(pollMs, undefined, { signal }).catch(() => {});
-  }
-  return null;
-}
-
-function resetCursor(cursor: Cursor, position: number): void {
-  cursor.position = position;
-  cursor.pending = [];
-  cursor.pendingLength = 0;
-  cursor.oversized = false;
-}
-
-/** Reads what was appended since the last read; returns the lines it completed. */
-async function drain(cursor: Cursor, maxLineBytes: number): Promise<Buffer[]> {
-  const lines: Buffer[] = [];
-  const size = (await cursor.handle.stat()).size;
-  while (cursor.position < size) {
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, size - cursor.position));
-    const { bytesRead } = await cursor.handle.read(buffer, 0, buffer.length, cursor.position);
-    if (bytesRead === 0) break;
-    cursor.position += bytesRead;
-    let from = 0;
-    while (from < bytesRead) {
-      const nl = buffer.indexOf(NEWLINE, from);
-      const stop = nl === -1 || nl >= bytesRead ? bytesRead : nl;
-      const piece = buffer.subarray(from, stop);
-      if (!cursor.oversized) {
-        if (cursor.pendingLength + piece.length > maxLineBytes) {
-          cursor.oversized = true; // damage: dropped, never held whole
-          cursor.pending = [];
-        } else if (piece.length > 0) {
-          cursor.pending.push(Buffer.from(piece));
-        }
-      }
-      cursor.pendingLength += piece.length;
-      if (stop === bytesRead) break;
-      if (!cursor.oversized) lines.push(Buffer.concat(cursor.pending));
-      cursor.pending = [];
-      cursor.pendingLength = 0;
-      cursor.oversized = false;
-      from = stop + 1;
-    }
-  }
-  return lines;
-}
-
-/** Offset just after the last newline before `end` (0 when there is none). */
-async function lineStartBefore(handle: FileHandle, end: number): Promise<number> {
-  let position = end;
-  while (position > 0) {
-    const size = Math.min(CHUNK, position);
-    const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, position - size);
-    const nl = buffer.subarray(0, bytesRead).lastIndexOf(NEWLINE);
-    if (nl !== -1) return position - size + nl + 1;
-    position -= size;
-  }
-  return 0;
-}
-
-/** The last complete line before `end` (which starts a line), or null. */
-async function lastLineBefore(
-  handle: FileHandle,
-  end: number,
-  maxLineBytes: number,
-): Promise<Buffer | null> {
-  for await (const raw of readLinesBackward(handle, { endOffset: end, maxLineBytes })) {
-    if (raw.bytes !== null && raw.length > 0) return Buffer.from(raw.bytes);
-  }
-  return null;
-}
-
-/**
- * Where to resume in a file rewritten under the follow: just after the newest line equal to
- * the last line read (rewrites copy kept lines byte for byte), read backwards from the end so
- * only what was appended since is read. Not found: from the start.
- */
-async function resumeAfter(
-  handle: FileHandle,
-  lastLine: Buffer | null,
-  maxLineBytes: number,
-): Promise<{ offset: number; found: boolean }> {
-  if (lastLine === null) return { offset: 0, found: true };
-  const end = await lineStartBefore(handle, (await handle.stat()).size);
-  for await (const raw of readLinesBackward(handle, { endOffset: end, maxLineBytes })) {
-    if (raw.bytes !== null && raw.bytes.equals(lastLine)) {
-      return { offset: raw.offset + raw.length + 1, found: true };
-    }
-  }
-  return { offset: 0, found: false };
 }
 
 function lastTimestamp(line: Buffer | null): number | undefined {
