@@ -178,7 +178,8 @@ export async function importCommand(
   context: CliContext,
   args: Record<string, unknown>,
 ): Promise<CommandResult> {
-  const file = String(args.file);
+  // yargs reads a lone `-` (stdin) as an empty positional.
+  const file = args.file === undefined || args.file === "" ? "-" : String(args.file);
   const dryRun = args["dry-run"] === true;
   const sources = await resolveSources(file, context.cwd, args["single-file"] === true);
   const selection = await context.selection();
