@@ -313,13 +313,17 @@ export async function runCli(run: CliRun): Promise<number> {
       "export",
       "Every record of the store as NDJSON (with kind), streamed: to stdout or --output FILE",
       exportOptions,
-      handle("export", async (a) => (await import("./commands/export.js")).exportCommand(context, a)),
+      handle("export", async (a) =>
+        (await import("./commands/export.js")).exportCommand(context, a),
+      ),
     )
     .command(
       "import <file>",
       "Write records from an NDJSON export or a file store (or - for stdin) into the store",
       importOptions,
-      handle("import", async (a) => (await import("./commands/import.js")).importCommand(context, a)),
+      handle("import", async (a) =>
+        (await import("./commands/import.js")).importCommand(context, a),
+      ),
     )
     .command(
       "demo",

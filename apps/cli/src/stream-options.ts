@@ -60,7 +60,8 @@ export function importOptions<T>(y: Argv<T>) {
   return y
     .positional("file", {
       type: "string",
-      describe: "NDJSON export, a Papyra or Python store file (a rotation set is read whole), or - for stdin",
+      describe:
+        "NDJSON export, a Papyra or Python store file (a rotation set is read whole), or - for stdin",
     })
     .option("dry-run", {
       type: "boolean",

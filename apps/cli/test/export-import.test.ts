@@ -31,11 +31,18 @@ async function contents(args: string[], cwd: string) {
     papyraJson(["inspect", "audits", ...args], { cwd }),
     papyraJson(["inspect", "dead-letters", ...args], { cwd }),
   ]);
-  return { events: events.doc.events, audits: audits.doc.audits, letters: letters.doc.dead_letters };
+  return {
+    events: events.doc.events,
+    audits: audits.doc.audits,
+    letters: letters.doc.dead_letters,
+  };
 }
 
 /** Runs a shell pipeline (`papyra ... | papyra ...`) with the built CLI as `papyra`. */
-function shell(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function shell(
+  script: string,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", script], {
       cwd,
@@ -69,8 +76,28 @@ describe("papyra export", () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toBe(readFileSync(path, "utf8"));
     expect(all.stderr).toContain("exported 5 records (events 3, audits 1, dead letters 1)");
-    const some = await papyra(["export", "--path", path, "--kind", "event", "--kind", "dead_letter", "--since", "2", "--until", "4"], { cwd });
-    expect(some.stdout.trim().split("\n").map((l) => JSON.parse(l).kind)).toEqual(["event", "dead_letter"]);
+    const some = await papyra(
+      [
+        "export",
+        "--path",
+        path,
+        "--kind",
+        "event",
+        "--kind",
+        "dead_letter",
+        "--since",
+        "2",
+        "--until",
+        "4",
+      ],
+      { cwd },
+    );
+    expect(
+      some.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).kind),
+    ).toEqual(["event", "dead_letter"]);
     const bad = await papyra(["export", "--path", path, "--kind", "events"], { cwd });
     expect(bad.code).toBe(64);
   });
@@ -78,11 +105,21 @@ describe("papyra export", () => {
   it("--output writes the file whole or not at all and reports in JSON", async () => {
     const cwd = tempProject();
     const path = writeStore(join(cwd, "a.ndjson"), RECORDS);
-    const { code, doc } = await papyraJson(["export", "--path", path, "--output", "out.ndjson"], { cwd });
+    const { code, doc } = await papyraJson(["export", "--path", path, "--output", "out.ndjson"], {
+      cwd,
+    });
     expect(code).toBe(0);
-    expect(doc).toMatchObject({ command: "export", ok: true, records: 5, counts: { event: 3, audit: 1, dead_letter: 1 } });
+    expect(doc).toMatchObject({
+      command: "export",
+      ok: true,
+      records: 5,
+      counts: { event: 3, audit: 1, dead_letter: 1 },
+    });
     expect(readFileSync(join(cwd, "out.ndjson"), "utf8")).toBe(readFileSync(path, "utf8"));
-    const missing = await papyra(["export", "--path", join(cwd, "nope.ndjson"), "--output", "x.ndjson"], { cwd });
+    const missing = await papyra(
+      ["export", "--path", join(cwd, "nope.ndjson"), "--output", "x.ndjson"],
+      { cwd },
+    );
     expect(missing.code).toBe(66);
     expect(Object.keys(snapshotDir(cwd)).filter((f) => f.includes("x.ndjson"))).toEqual([]);
   });
@@ -106,11 +143,15 @@ describe("papyra import", () => {
     expect(await contents(rotating, cwd)).toEqual(expected);
 
     expect((await papyra(["export", ...rotating, "-o", "2.ndjson"], { cwd })).code).toBe(0);
-    expect((await papyraJson(["import", "2.ndjson", ...redisArgs], { cwd })).doc).toMatchObject({ imported: 5 });
+    expect((await papyraJson(["import", "2.ndjson", ...redisArgs], { cwd })).doc).toMatchObject({
+      imported: 5,
+    });
     expect(await contents(redisArgs, cwd)).toEqual(expected);
 
     expect((await papyra(["export", ...redisArgs, "-o", "3.ndjson"], { cwd })).code).toBe(0);
-    expect((await papyraJson(["import", "3.ndjson", ...back], { cwd })).doc).toMatchObject({ imported: 5 });
+    expect((await papyraJson(["import", "3.ndjson", ...back], { cwd })).doc).toMatchObject({
+      imported: 5,
+    });
     expect(await contents(back, cwd)).toEqual(expected);
   }, 120_000);
 
@@ -133,20 +174,41 @@ describe("papyra import", () => {
       cwd,
     );
     expect(reverse.code).toBe(0);
-    expect(await contents(["--path", "b.ndjson"], cwd)).toEqual(await contents(["--path", "a.ndjson"], cwd));
+    expect(await contents(["--path", "b.ndjson"], cwd)).toEqual(
+      await contents(["--path", "a.ndjson"], cwd),
+    );
   }, 120_000);
 
   it("validates line by line: invalid lines are named by line number (exit 2), valid ones are imported, --dry-run writes nothing", async () => {
     const cwd = tempProject();
-    const lines = readFileSync(writeStore(join(cwd, "a.ndjson"), RECORDS.slice(0, 2)), "utf8").split("\n");
+    const lines = readFileSync(
+      writeStore(join(cwd, "a.ndjson"), RECORDS.slice(0, 2)),
+      "utf8",
+    ).split("\n");
     writeFileSync(
       join(cwd, "mixed.ndjson"),
-      [lines[0], "{not json", "", '{"kind":"event","system_id":"s","timestamp":1}', '{"kind":"future","timestamp":1}', lines[1]].join("\n"),
+      [
+        lines[0],
+        "{not json",
+        "",
+        '{"kind":"event","system_id":"s","timestamp":1}',
+        '{"kind":"future","timestamp":1}',
+        lines[1],
+      ].join("\n"),
     );
     const before = snapshotDir(cwd);
-    const dry = await papyraJson(["import", "mixed.ndjson", "--dry-run", "--path", "b.ndjson"], { cwd });
+    const dry = await papyraJson(["import", "mixed.ndjson", "--dry-run", "--path", "b.ndjson"], {
+      cwd,
+    });
     expect(dry.code).toBe(2);
-    expect(dry.doc).toMatchObject({ dry_run: true, imported: 2, invalid_count: 2, skipped_unknown_kind: 1, blank: 1, lines: 6 });
+    expect(dry.doc).toMatchObject({
+      dry_run: true,
+      imported: 2,
+      invalid_count: 2,
+      skipped_unknown_kind: 1,
+      blank: 1,
+      lines: 6,
+    });
     expect((dry.doc.invalid as { line: number }[]).map((i) => i.line)).toEqual([2, 4]);
     expect(snapshotDir(cwd)).toEqual(before);
 

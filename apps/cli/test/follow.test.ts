@@ -49,9 +49,11 @@ function follow(args: string[], cwd: string): Follower {
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
-  );
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+  }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })));
   return {
     child,
     lines: complete,
@@ -70,7 +72,10 @@ describe("inspect --follow", () => {
     const path = join(dir, "papyra.ndjson");
     writeStore(path, [event(1, "Old", "a"), event(2, "Older", "b"), event(3, "Kept", "c")]);
     const writer = await startWriter(path);
-    const tail = follow(["inspect", "events", "--follow", "--limit", "1", "--json", "--path", path], dir);
+    const tail = follow(
+      ["inspect", "events", "--follow", "--limit", "1", "--json", "--path", path],
+      dir,
+    );
     const backlog = await tail.waitForLines(1);
     expect(JSON.parse(backlog[0] as string)).toMatchObject({ event_type: "Kept", timestamp: 3 });
 
@@ -79,7 +84,10 @@ describe("inspect --follow", () => {
     await writeThrough(writer, 3);
     const all = await tail.waitForLines(9);
     expect(afterFive.length).toBeGreaterThanOrEqual(6);
-    const actors = all.map((line) => (JSON.parse(line) as { actor_address: { actor_id: string } }).actor_address.actor_id);
+    const actors = all.map(
+      (line) =>
+        (JSON.parse(line) as { actor_address: { actor_id: string } }).actor_address.actor_id,
+    );
     expect(actors).toEqual(["c", ...Array.from({ length: 8 }, (_, i) => `worker-${i + 1}`)]);
 
     tail.child.kill("SIGINT");
@@ -136,11 +144,31 @@ describe("inspect --follow", () => {
           "papyra:local:dead_letters",
           "*",
           "data",
-          JSON.stringify({ kind: "dead_letter", system_id: "s", target: "s:a", message_type: `M${n}`, payload: n, timestamp: n }),
+          JSON.stringify({
+            kind: "dead_letter",
+            system_id: "s",
+            target: "s:a",
+            message_type: `M${n}`,
+            payload: n,
+            timestamp: n,
+          }),
         );
       add(1);
       const clientsBefore = redis.cli("CLIENT", "LIST").trim().split("\n").length;
-      const tail = follow(["inspect", "dead-letters", "--follow", "--output", "ndjson", "--backend", "redis", "--redis-url", url], dir);
+      const tail = follow(
+        [
+          "inspect",
+          "dead-letters",
+          "--follow",
+          "--output",
+          "ndjson",
+          "--backend",
+          "redis",
+          "--redis-url",
+          url,
+        ],
+        dir,
+      );
       expect((await tail.waitForLines(1)).map((l) => JSON.parse(l).message_type)).toEqual(["M1"]);
       add(2);
       add(3);

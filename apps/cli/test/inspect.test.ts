@@ -161,7 +161,9 @@ describe("inspect audits, dead-letters, summary", () => {
     );
     expect(stdout).toBe("[1970-01-01T00:00:04.000Z] Pong -> sys:a\n");
     const ping = await papyra(["inspect", "dead-letters", "--message-type", "Ping"], { cwd: dir });
-    expect(ping.stdout).toBe("[1970-01-01T00:00:01.000Z] Ping -> sys:a\n[1970-01-01T00:00:03.000Z] Ping -> -\n");
+    expect(ping.stdout).toBe(
+      "[1970-01-01T00:00:01.000Z] Ping -> sys:a\n[1970-01-01T00:00:03.000Z] Ping -> -\n",
+    );
   });
 
   it("empty results print the exact empty messages, and empty JSON lists", async () => {

@@ -23,7 +23,9 @@ describe("a store with what the Python implementation writes", () => {
     });
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toBe("[1970-01-01T00:15:43.140Z] dict -> edge:1\n[1970-01-01T00:15:44.000Z] str -> 7\n");
+    expect(stdout).toBe(
+      "[1970-01-01T00:15:43.140Z] dict -> edge:1\n[1970-01-01T00:15:44.000Z] str -> 7\n",
+    );
   });
 
   it("inspect dead-letters --target matches those printed forms and the actor id", async () => {

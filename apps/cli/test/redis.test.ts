@@ -92,7 +92,9 @@ describe("the CLI on a real Redis server", () => {
       papyra(["inspect", "summary", ...args], { cwd }),
     ]);
     expect(events.code).toBe(0);
-    expect(events.stdout).toBe("[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n[1970-01-01T00:00:02.000Z] ActorCrashed sys:a\n");
+    expect(events.stdout).toBe(
+      "[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n[1970-01-01T00:00:02.000Z] ActorCrashed sys:a\n",
+    );
     expect(scan.code).toBe(0);
     expect(scan.doc).toMatchObject({
       store: { backend: "redis", package: "@papyra/backend-redis" },

@@ -119,7 +119,9 @@ export class JsonFileBackend extends FileStore {
   /** The stored backlog of `kind`, then each record appended, until `options.signal` aborts. */
   follow<K extends RecordKind>(
     kind: K,
-    options: FollowOptions<K>,
+    options: FollowOptions<K> & {
+      /** How often to check for appends (default 100 ms). */ pollMs?: number;
+    },
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const files = { path: this.path, retention: this.retention, maxLineBytes: this.maxLineBytes };
     return countedReads(this.metrics, followFiles(kind, { ...options, ...files }));

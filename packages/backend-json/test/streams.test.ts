@@ -35,9 +35,16 @@ describe("JSON store streams", () => {
     const retention = { maxRecords: 3 };
     const writer = await openJsonStore({ path, retention });
     for (let id = 1; id <= 6; id++) await writer.recordEvent(event(id));
-    await writer.recordDeadLetter({ system_id: "sys", target: null, message_type: "M", payload: 1, timestamp: 1 });
+    await writer.recordDeadLetter({
+      system_id: "sys",
+      target: null,
+      message_type: "M",
+      payload: 1,
+      timestamp: 1,
+    });
     // A line as the Python implementation wrote it: kept exactly by iterate.
-    const python = '{"kind": "event", "system_id": "sys", "actor_address": "sys:py", "event_type": "X", "payload": {"id": 7}, "timestamp": 1700000007.0, "extra": true}';
+    const python =
+      '{"kind": "event", "system_id": "sys", "actor_address": "sys:py", "event_type": "X", "payload": {"id": 7}, "timestamp": 1700000007.0, "extra": true}';
     await writer.close();
     await appendFile(path, `${python}\n{broken\n`);
     const reader = await openJsonStore({ path, retention, readOnly: true });
@@ -49,11 +56,14 @@ describe("JSON store streams", () => {
       ["dead_letter", 1],
       ["event", 1_700_000_007],
     ]);
-    expect(items.filter((i) => i.kind === "event").map((i) => i.record)).toEqual(await reader.listEvents());
+    expect(items.filter((i) => i.kind === "event").map((i) => i.record)).toEqual(
+      await reader.listEvents(),
+    );
     expect(items[3]?.line).toBe(python);
     expect(items[0]?.line).toBe(encodeRecord("event", event(5)));
     const onlyLetters = [];
-    for await (const item of reader.iterate({ kinds: ["dead_letter"], until: 10 })) onlyLetters.push(item.kind);
+    for await (const item of reader.iterate({ kinds: ["dead_letter"], until: 10 }))
+      onlyLetters.push(item.kind);
     expect(onlyLetters).toEqual(["dead_letter"]);
     await reader.close();
   });
@@ -69,7 +79,7 @@ describe("JSON store streams", () => {
         limit: 2,
         pollMs: 5,
         accept: (e) => e.payload.id !== 8,
-      } as never),
+      }),
     );
     expect(await follow.next(2)).toEqual([5, 6]);
     await writer.recordEvent(event(7));

@@ -10,7 +10,10 @@ import type { RedisCall, StoreContext } from "./context.js";
 import { followStream, iterateStreams } from "./streaming.js";
 
 /** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
-async function* countedReads<T>(context: StoreContext, records: AsyncIterable<T>): AsyncGenerator<T> {
+async function* countedReads<T>(
+  context: StoreContext,
+  records: AsyncIterable<T>,
+): AsyncGenerator<T> {
   try {
     for await (const record of records) {
       context.metrics.increment("records_read");

@@ -31,7 +31,12 @@ const BLOCK_MS = 1000;
 
 type EntryReply = [Buffer, Buffer[] | null][];
 interface BufferReads {
-  xrangeBuffer(key: string, start: string, end: string, ...rest: (string | number)[]): Promise<EntryReply>;
+  xrangeBuffer(
+    key: string,
+    start: string,
+    end: string,
+    ...rest: (string | number)[]
+  ): Promise<EntryReply>;
   xreadBuffer(...args: (string | number)[]): Promise<unknown>;
 }
 const reads = (client: RedisClient) => client as unknown as BufferReads;

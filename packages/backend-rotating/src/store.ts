@@ -122,7 +122,9 @@ export class RotatingFileBackend extends FileStore {
   /** The stored backlog of `kind`, then each record appended (across rotations) until aborted. */
   follow<K extends RecordKind>(
     kind: K,
-    options: FollowOptions<K>,
+    options: FollowOptions<K> & {
+      /** How often to check for appends (default 100 ms). */ pollMs?: number;
+    },
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const { path, maxFiles, retention, maxLineBytes } = this;
     const follow = followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });

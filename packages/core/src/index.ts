@@ -10,5 +10,5 @@ export * from "./reports.js";
 export * from "./retention.js";
 export * from "./startup.js";
 export * from "./stored-records.js";
-export * from "./validation.js";
 export * from "./streams.js";
+export * from "./validation.js";

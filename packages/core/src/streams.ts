@@ -52,7 +52,10 @@ export interface FollowOptions<K extends RecordKind> {
  */
 export interface RecordStreaming {
   iterate(query?: IterateQuery): AsyncIterable<StreamedRecord>;
-  follow<K extends RecordKind>(kind: K, options: FollowOptions<K>): AsyncIterable<StoredRecordByKind[K]>;
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K>,
+  ): AsyncIterable<StoredRecordByKind[K]>;
 }
 
 /** Which streaming parts a backend has. Never throws. */
@@ -153,7 +156,10 @@ const followLimitSchema = z.looseObject({
 });
 
 /** Validates {@link FollowOptions} (limit, since, a signal); throws PersistenceValidationError. */
-export function validateFollowOptions<K extends RecordKind>(kind: K, options: FollowOptions<K>): void {
+export function validateFollowOptions<K extends RecordKind>(
+  kind: K,
+  options: FollowOptions<K>,
+): void {
   parseOrThrow(z.enum(["event", "audit", "dead_letter"]), kind, "follow kind");
   const { signal, accept, ...rest } = options;
   parseOrThrow(followLimitSchema, rest, "follow options");

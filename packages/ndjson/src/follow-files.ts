@@ -12,7 +12,6 @@ import {
   validateFollowOptions,
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
-import { closePinned, iterateFiles, pinFiles, streamedRecordOf } from "./iterate-files.js";
 import {
   type Cursor,
   cursorOf,
@@ -25,6 +24,7 @@ import {
   resetCursor,
   resumeAfter,
 } from "./follow-parts.js";
+import { closePinned, iterateFiles, pinFiles, streamedRecordOf } from "./iterate-files.js";
 import { type RawLine, readLines, readLinesBackward } from "./read-lines.js";
 
 /** Options of {@link followFiles}: the store's files and how to read them. */
@@ -57,7 +57,6 @@ export async function* followFiles<K extends RecordKind>(
   const maxFiles = options.maxFiles ?? 1;
   const pollMs = options.pollMs ?? 100;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const rotatedPath = (index: number) => `${path}.${index}`;
   const accepts = (item: StreamedRecord | null): item is StreamedRecord<K> =>
     item !== null &&
     item.kind === kind &&
@@ -80,7 +79,13 @@ export async function* followFiles<K extends RecordKind>(
 
     emit = (bytes: Buffer): StoredRecordByKind[K] | null => {
       lastLine = bytes;
-      const item = streamedRecordOf({ bytes, line: 0, offset: 0, length: bytes.length, terminated: true });
+      const item = streamedRecordOf({
+        bytes,
+        line: 0,
+        offset: 0,
+        length: bytes.length,
+        terminated: true,
+      });
       if (!accepts(item)) return null;
       if (notAfter !== undefined) {
         if (item.timestamp <= notAfter) return null;

@@ -129,7 +129,7 @@ export async function resumeAfter(
   if (lastLine === null) return { offset: 0, found: true };
   const end = await lineStartBefore(handle, (await handle.stat()).size);
   for await (const raw of readLinesBackward(handle, { endOffset: end, maxLineBytes })) {
-    if (raw.bytes !== null && raw.bytes.equals(lastLine)) {
+    if (raw.bytes?.equals(lastLine)) {
       return { offset: raw.offset + raw.length + 1, found: true };
     }
   }
@@ -181,6 +181,8 @@ export async function pinRotationSet(
       stable = now?.ino === segment.ino;
     }
     if (stable || attempt >= 5) return { active, rotated };
-    await Promise.all([active, ...rotated.map((s) => s.handle)].map((h) => h.close().catch(() => {})));
+    await Promise.all(
+      [active, ...rotated.map((s) => s.handle)].map((h) => h.close().catch(() => {})),
+    );
   }
 }

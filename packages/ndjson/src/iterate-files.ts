@@ -7,8 +7,8 @@ import {
   nowSeconds,
   RECORD_KINDS,
   type RecordKind,
-  type RetentionPolicy,
   RetentionPlanner,
+  type RetentionPolicy,
   type StoredRecordByKind,
   type StreamedRecord,
 } from "@papyra/core";
@@ -108,7 +108,8 @@ export async function* iterateFiles(
         signal: query.signal,
       })) {
         const item = streamedRecordOf(raw);
-        if (item) planner.observe({ kind: item.kind, timestamp: item.timestamp, bytes: raw.length + 1 });
+        if (item)
+          planner.observe({ kind: item.kind, timestamp: item.timestamp, bytes: raw.length + 1 });
       }
     }
   }
@@ -121,7 +122,10 @@ export async function* iterateFiles(
       const item = streamedRecordOf(raw);
       if (!item) continue;
       // The planner must see every record it observed, whatever the query selects.
-      if (planner && !planner.keep({ kind: item.kind, timestamp: item.timestamp, bytes: raw.length + 1 }))
+      if (
+        planner &&
+        !planner.keep({ kind: item.kind, timestamp: item.timestamp, bytes: raw.length + 1 })
+      )
         continue;
       if (ageCutoff !== undefined && !(item.timestamp >= ageCutoff)) continue;
       if (!kinds.has(item.kind)) continue;

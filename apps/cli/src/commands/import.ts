@@ -113,7 +113,9 @@ async function runImport(
     report.invalid.push({ file: source.file, line: source.line, detail });
     if (report.invalid.length > MAX_NAMED_INVALID * 2) {
       // Writes finish out of order: keep the first ones by position, a bounded list.
-      report.invalid.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line);
+      report.invalid.sort(
+        (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line,
+      );
       report.invalid.length = MAX_NAMED_INVALID;
     }
   };
@@ -188,7 +190,9 @@ export async function importCommand(
   if (typeof targetPath === "string") {
     const target = resolve(context.cwd, targetPath);
     if (sources.files.some((source) => source === target || source.startsWith(`${target}.`))) {
-      throw new UsageError(`Cannot import ${file} into itself: choose another store (--path, --backend)`);
+      throw new UsageError(
+        `Cannot import ${file} into itself: choose another store (--path, --backend)`,
+      );
     }
   }
   const backend = dryRun ? null : await openSelectedStore(selection, options, context.cwd, false);
@@ -215,7 +219,9 @@ export async function importCommand(
           : `Imported ${report.imported} records from ${from}.`,
       );
       if (report.skipped_unknown_kind > 0) {
-        out.line(`Skipped ${report.skipped_unknown_kind} records of kinds this version does not know.`);
+        out.line(
+          `Skipped ${report.skipped_unknown_kind} records of kinds this version does not know.`,
+        );
       }
       if (report.invalid_count === 0) return;
       out.line(out.paint("red", `Invalid lines: ${report.invalid_count} (not imported)`));

@@ -13,7 +13,6 @@ import type { Output } from "../output/output.js";
 import { LISTING_OUTPUTS } from "../stream-options.js";
 import { installInterrupt } from "./interrupt.js";
 
-
 /** What a listing is, for the streamed paths of `inspect events | audits | dead-letters`. */
 export interface ListingPlan<K extends RecordKind> {
   kind: K;
@@ -68,13 +67,13 @@ export async function streamListing<K extends RecordKind>(
   const records = whole ? iterated(store, plan) : listed(store, plan);
   const writer = new LineWriter(context.out.stdout);
   if (mode === "ndjson") {
-    return write(context, async () => {
+    return write(async () => {
       for await (const record of records) await writer.line(JSON.stringify(record));
       await writer.flush();
     });
   }
   if (mode === "text") {
-    return write(context, async () => {
+    return write(async () => {
       let count = 0;
       for await (const record of records) {
         count += 1;
@@ -95,7 +94,9 @@ async function* iterated<K extends RecordKind>(
   const query: IterateQuery = { kinds: [plan.kind] };
   if (plan.since !== undefined) query.since = plan.since;
   if (plan.until !== undefined) query.until = plan.until;
-  for await (const item of (streaming(store.backend).iterate as RecordStreaming["iterate"])(query)) {
+  for await (const item of (streaming(store.backend).iterate as RecordStreaming["iterate"])(
+    query,
+  )) {
     const record = item.record as StoredRecordByKind[K];
     if (!plan.filter || plan.filter(record)) yield record;
   }
@@ -116,7 +117,7 @@ async function* listed<K extends RecordKind>(
 }
 
 /** Runs a streamed write; a reader that went away (`| head`) is a clean end. */
-async function write(context: CliContext, body: () => Promise<void>): Promise<CommandResult> {
+async function write(body: () => Promise<void>): Promise<CommandResult> {
   try {
     await body();
   } catch (error) {
@@ -209,7 +210,9 @@ async function follow<K extends RecordKind>(
       ...(plan.filter ? { accept: plan.filter } : {}),
     });
     for await (const record of records) {
-      await writer.line(mode === "text" ? plan.format(record, context.out) : JSON.stringify(record));
+      await writer.line(
+        mode === "text" ? plan.format(record, context.out) : JSON.stringify(record),
+      );
       await writer.flush();
     }
   } catch (error) {

@@ -23,7 +23,12 @@ export function progressLine(
   return {
     update(done, total) {
       // The display names any phase it is given; the core type lists the store operations.
-      show({ phase: phase as Progress["phase"], done, unit, ...(total === undefined ? {} : { total }) });
+      show({
+        phase: phase as Progress["phase"],
+        done,
+        unit,
+        ...(total === undefined ? {} : { total }),
+      });
     },
     done() {
       out.finish();

@@ -2,7 +2,10 @@
 export interface LineSink {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
   once(event: "drain" | "error" | "close", listener: (...args: unknown[]) => void): unknown;
-  removeListener(event: "drain" | "error" | "close", listener: (...args: unknown[]) => void): unknown;
+  removeListener(
+    event: "drain" | "error" | "close",
+    listener: (...args: unknown[]) => void,
+  ): unknown;
 }
 
 /** Thrown when the reader of the output went away (`papyra export | head`): a clean stop. */
