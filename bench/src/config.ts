@@ -1,7 +1,16 @@
 import { parseArgs } from "node:util";
 
 /** Every workload group the bench can run, in report order. */
-export const GROUPS = ["append", "tail", "bulk", "startup", "redis", "cli", "otel"] as const;
+export const GROUPS = [
+  "append",
+  "tail",
+  "bulk",
+  "startup",
+  "redis",
+  "cli",
+  "otel",
+  "export",
+] as const;
 /** One of {@link GROUPS}. */
 export type Group = (typeof GROUPS)[number];
 

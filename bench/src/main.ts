@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { BACKENDS, type BackendName, loadBackend } from "./backends.js";
 import { runInChild } from "./child.js";
 import { type BenchConfig, GROUPS, type Group, readConfig } from "./config.js";
+import { exportGroup } from "./export-group.js";
 import { currentLoad, machineInfo } from "./machine.js";
 import { otelGroup } from "./otel-group.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
@@ -503,6 +504,7 @@ const GROUP_RUNNERS: Record<Group, (run: Run) => Promise<void>> = {
   redis: redisGroup,
   cli: cliGroup,
   otel: (run) => otelGroup(run, log),
+  export: (run) => exportGroup(run, log),
 };
 
 function neededBytes(config: BenchConfig): number {
