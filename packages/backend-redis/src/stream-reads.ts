@@ -1,12 +1,15 @@
-import type {
-  FollowOptions,
-  IterateQuery,
-  RecordKind,
-  StoredRecordByKind,
-  StreamedRecord,
+import {
+  type FollowOptions,
+  type IterateQuery,
+  PapyraError,
+  PersistenceUnavailableError,
+  type RecordKind,
+  type StoredRecordByKind,
+  type StreamedRecord,
 } from "@papyra/core";
 import { ConsumerGroups } from "./consumer-groups.js";
 import type { RedisCall, StoreContext } from "./context.js";
+import { toSafeError } from "./safe-error.js";
 import { followStream, iterateStreams } from "./streaming.js";
 
 /** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
@@ -20,10 +23,15 @@ async function* countedReads<T>(
       yield record;
     }
   } catch (error) {
-    if (!(error instanceof Error && error.name === "AbortError")) {
-      context.metrics.increment("read_errors");
-    }
-    throw error;
+    if (error instanceof Error && error.name === "AbortError") throw error;
+    context.metrics.increment("read_errors");
+    if (error instanceof PapyraError) throw error;
+    // The gate's errors are already safe (password masked); say which store could not be read.
+    const cause = toSafeError(error, context.secrets);
+    throw new PersistenceUnavailableError(
+      `Could not read the store in Redis (${context.location}): ${cause.message}`,
+      { cause },
+    );
   }
 }
 
