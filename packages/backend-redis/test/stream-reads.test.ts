@@ -28,7 +28,7 @@ async function fill(key: string, from: number, to: number): Promise<void> {
 }
 
 async function clients(): Promise<number> {
-  return (await raw.client("LIST")).toString().trim().split("\n").length;
+  return String(await raw.client("LIST")).trim().split("\n").length;
 }
 
 describe("streamed reads", () => {
