@@ -14,7 +14,8 @@ import type { CliContext, CommandResult } from "./context.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
 import { Output, type OutputStreams } from "./output/output.js";
 import { type StoreSelection, selectStore } from "./store/select-store.js";
-import { exportOptions, importOptions, timeOption } from "./stream-options.js";
+import { streamCommands } from "./stream-commands.js";
+import { timeOption } from "./stream-options.js";
 import { cliVersion } from "./version.js";
 
 /** Where the CLI runs: its arguments, directory, environment and output streams. */
@@ -85,9 +86,8 @@ export async function runCli(run: CliRun): Promise<number> {
       try {
         const result = await fn(args);
         out.finish();
-        if (result.streamed) {
-          exitCode = result.exitCode;
-        } else if (out.json) {
+        if (result.streamed) exitCode = result.exitCode;
+        else if (out.json) {
           out.document({
             command,
             ok: result.exitCode === ExitCode.ok,
@@ -309,22 +309,7 @@ export async function runCli(run: CliRun): Promise<number> {
         (await import("./commands/backends.js")).backendsCommand(context),
       ),
     )
-    .command(
-      "export",
-      "Every record of the store as NDJSON (with kind), streamed: to stdout or --output FILE",
-      exportOptions,
-      handle("export", async (a) =>
-        (await import("./commands/export.js")).exportCommand(context, a),
-      ),
-    )
-    .command(
-      "import <file>",
-      "Write records from an NDJSON export or a file store (or - for stdin) into the store",
-      importOptions,
-      handle("import", async (a) =>
-        (await import("./commands/import.js")).importCommand(context, a),
-      ),
-    )
+    .command(streamCommands(handle, context))
     .command(
       "demo",
       "Record a simulated actor system into a JSON store, then run doctor and summary on it",
