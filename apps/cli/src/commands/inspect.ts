@@ -117,10 +117,11 @@ export async function inspectEventsCommand(
     `[${formatTimestamp(event.timestamp, time)}] ${out.paint("cyan", event.event_type)} ${formatAddress(event.actor_address)}`;
   return withStore(context, args, async (store) => {
     const { backend, info } = store;
-    const plan = { kind: "event" as const, command: "inspect events", field: "events" };
     const empty = "No events recorded.";
     const streamed = await streamListing(context, args, store, {
-      ...plan,
+      kind: "event",
+      command: "inspect events",
+      field: "events",
       ...parsed,
       filter,
       format,
@@ -165,7 +166,9 @@ export async function inspectAuditsCommand(
   return withStore(context, args, async (store) => {
     const { backend, info } = store;
     const streamed = await streamListing(context, args, store, {
-      ...{ kind: "audit" as const, command: "inspect audits", field: "audits" },
+      kind: "audit",
+      command: "inspect audits",
+      field: "audits",
       ...parsed,
       filter: undefined,
       format: (audit) => auditLine(audit, time),
@@ -204,7 +207,9 @@ export async function inspectDeadLettersCommand(
   return withStore(context, args, async (store) => {
     const { backend, info } = store;
     const streamed = await streamListing(context, args, store, {
-      ...{ kind: "dead_letter" as const, command: "inspect dead-letters", field: "dead_letters" },
+      kind: "dead_letter",
+      command: "inspect dead-letters",
+      field: "dead_letters",
       ...parsed,
       filter,
       format,

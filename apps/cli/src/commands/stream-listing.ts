@@ -94,9 +94,8 @@ async function* iterated<K extends RecordKind>(
   const query: IterateQuery = { kinds: [plan.kind] };
   if (plan.since !== undefined) query.since = plan.since;
   if (plan.until !== undefined) query.until = plan.until;
-  for await (const item of (streaming(store.backend).iterate as RecordStreaming["iterate"])(
-    query,
-  )) {
+  const backend = streaming(store.backend) as RecordStreaming;
+  for await (const item of backend.iterate(query)) {
     const record = item.record as StoredRecordByKind[K];
     if (!plan.filter || plan.filter(record)) yield record;
   }
