@@ -87,7 +87,9 @@ export async function exportCommand(
   }
   return withStore(context, args, async ({ backend, info }) => {
     const records = iterateRecords(backend, query);
-    const progress = progressLine(context.out, "export", "records");
+    // Records on the terminal itself would be torn by a progress line: only with --output.
+    const progress =
+      output === undefined ? undefined : progressLine(context.out, "export", "records");
     if (output === undefined) {
       let counts: Counts;
       try {
