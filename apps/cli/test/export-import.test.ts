@@ -222,6 +222,20 @@ describe("papyra import", () => {
     expect((await papyra(["import", "b.ndjson", "--path", "b.ndjson"], { cwd })).code).toBe(64);
   }, 60_000);
 
+  it("shows progress on a terminal only: never on a pipe", async () => {
+    const cwd = tempProject();
+    writeStore(join(cwd, "a.ndjson"), RECORDS);
+    const command = [process.execPath, CLI, "import", "a.ndjson", "--path", "b.ndjson"]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const terminal = await shell(`script -qec "${command.replaceAll('"', '\\"')}" /dev/null`, cwd);
+    expect(terminal.stdout).toMatch(/import: 100% \(\d+\/\d+ bytes\)/);
+    expect(terminal.stdout).toContain("Imported 5 records");
+    const piped = await papyra(["import", "a.ndjson", "--path", "c.ndjson"], { cwd });
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout).toBe(`Imported 5 records from ${join(cwd, "a.ndjson")}.\n`);
+  }, 60_000);
+
   it("reads a Python rotating store directly, the whole set oldest first", async () => {
     const cwd = tempProject();
     const fixture = join(import.meta.dirname, "fixtures", "rotating", "papyra.log");
