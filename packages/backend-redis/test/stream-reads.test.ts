@@ -28,7 +28,9 @@ async function fill(key: string, from: number, to: number): Promise<void> {
 }
 
 async function clients(): Promise<number> {
-  return String(await raw.client("LIST")).trim().split("\n").length;
+  return String(await raw.client("LIST"))
+    .trim()
+    .split("\n").length;
 }
 
 describe("streamed reads", () => {
