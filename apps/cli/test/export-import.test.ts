@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -238,7 +238,12 @@ describe("papyra import", () => {
 
   it("reads a Python rotating store directly, the whole set oldest first", async () => {
     const cwd = tempProject();
-    const fixture = join(import.meta.dirname, "fixtures", "rotating", "papyra.log");
+    // A copy: reading a store through the CLI updates its metrics sidecar.
+    const fixtures = join(import.meta.dirname, "fixtures", "rotating");
+    for (const name of ["papyra.log", "papyra.log.1", "papyra.log.2", "papyra.log.3"]) {
+      copyFileSync(join(fixtures, name), join(cwd, name));
+    }
+    const fixture = join(cwd, "papyra.log");
     const { code, doc } = await papyraJson(["import", fixture, "--path", "b.ndjson"], { cwd });
     expect(code).toBe(0);
     expect((doc.source as string[]).map((f) => f.split("/").pop())).toEqual([
