@@ -8,7 +8,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { installedContentProblems } from "./packed-contents.mjs";
 import { publishablePackages } from "./publishable.mjs";
+
+const started = performance.now();
 
 const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "papyra-pack-smoke-"));
@@ -17,8 +20,23 @@ const project = join(work, "project");
 mkdirSync(tarballs);
 mkdirSync(project);
 
+// A plain npm project sees no pnpm settings: `pnpm pack-smoke` exports its own config as
+// npm_config_* variables, which npm would warn about (or obey). Registry, cache and the user's
+// .npmrc (auth) stay, so installs work behind a mirror.
+const KEPT_NPM_CONFIG = new Set([
+  "npm_config_registry",
+  "npm_config_cache",
+  "npm_config_userconfig",
+]);
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !key.toLowerCase().startsWith("npm_config_") || KEPT_NPM_CONFIG.has(key.toLowerCase()),
+  ),
+);
+
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", ...options });
+  const result = spawnSync(command, args, { encoding: "utf8", env, ...options });
   if (result.status !== 0 && !options.allowFailure) {
     console.error(`pack smoke: ${command} ${args.join(" ")} exited ${result.status}`);
     console.error(result.stdout, result.stderr);
@@ -32,16 +50,33 @@ try {
   for (const pkg of packages)
     run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: pkg.dir });
   const files = readdirSync(tarballs).map((name) => join(tarballs, name));
-  console.log("pack smoke: tarballs");
-  for (const file of files)
-    console.log(`  ${file.slice(tarballs.length + 1)}  ${statSync(file).size} B`);
 
   writeFileSync(
     join(project, "package.json"),
     `${JSON.stringify({ name: "papyra-smoke", version: "1.0.0", private: true }, null, 2)}\n`,
   );
   const npmFlags = ["--no-audit", "--no-fund", "--loglevel=error"];
-  run("npm", ["install", ...npmFlags, ...files], { cwd: project });
+  // As the READMEs say: @papyra/opentelemetry's main entry needs @opentelemetry/api, an
+  // optional peer (its ./prometheus entry, which the CLI uses, does not).
+  run("npm", ["install", ...npmFlags, ...files, "@opentelemetry/api@^1.3.0"], { cwd: project });
+
+  // What was installed is what the tarballs hold: only what users need, every map resolving.
+  console.log("pack smoke: package  packed B  unpacked B  files");
+  const problems = [];
+  for (const pkg of packages) {
+    const installed = join(project, "node_modules", ...pkg.name.split("/"));
+    const tarball = join(
+      tarballs,
+      `${pkg.name.replace(/^@/, "").replace("/", "-")}-${pkg.manifest.version}.tgz`,
+    );
+    const contents = installedContentProblems(installed);
+    problems.push(...contents.problems.map((problem) => `${pkg.name}: ${problem}`));
+    console.log(`  ${pkg.name}  ${statSync(tarball).size}  ${contents.bytes}  ${contents.files}`);
+  }
+  if (problems.length) {
+    console.error(`pack smoke: tarball contents\n  ${problems.join("\n  ")}`);
+    process.exit(1);
+  }
 
   // The README's "Using a store", as plain JavaScript on the declared minimum Node.
   writeFileSync(
@@ -70,9 +105,13 @@ try {
   run("node", ["store.mjs"], { cwd: project, stdio: "inherit" });
 
   // require() of every package from CommonJS (Node >= 20.19 loads ESM synchronously).
-  const requires = packages
-    .filter((pkg) => pkg.manifest.exports?.["."])
-    .map((pkg) => `  ["${pkg.name}", Object.keys(require("${pkg.name}")).length],`)
+  const specifiers = packages.flatMap((pkg) =>
+    Object.keys(pkg.manifest.exports ?? {})
+      .filter((subpath) => subpath !== "./package.json")
+      .map((subpath) => `${pkg.name}${subpath.slice(1)}`),
+  );
+  const requires = specifiers
+    .map((specifier) => `  ["${specifier}", Object.keys(require("${specifier}")).length],`)
     .join("\n");
   writeFileSync(
     join(project, "require.cjs"),
@@ -98,8 +137,8 @@ console.log("require.cjs: " + loaded.map(([name]) => name).join(", "));
   // A second, plain install must resolve (peer ranges included) without --force.
   run("npm", ["install", ...npmFlags], { cwd: project });
   console.log("pack smoke: second npm install resolved");
-  execFileSync("npm", ["ls", "--all", "--loglevel=error"], { cwd: project, stdio: "ignore" });
-  console.log("pack smoke: passed");
+  execFileSync("npm", ["ls", "--all", "--loglevel=error"], { cwd: project, env, stdio: "ignore" });
+  console.log(`pack smoke: passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   if (keep) console.log(`pack smoke: kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

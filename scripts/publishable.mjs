@@ -5,6 +5,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
+
+/**
+ * The one repository URL every manifest names (`repository`, `homepage`, `bugs`). The project has
+ * no git remote yet; this is where it will be published, so change it here and in the manifests
+ * together (the release check fails on any manifest that disagrees).
+ */
+const REPOSITORY_URL = "https://github.com/papyra-dev/papyra";
 const WORKSPACE_DIRS = ["packages", "apps", "examples", "bench"];
 
 /** Every workspace package: `{ name, dir, manifest, private }`. */
@@ -59,4 +66,4 @@ export function workspaceDependencies(pkg) {
   return out;
 }
 
-export { ROOT };
+export { REPOSITORY_URL, ROOT };

@@ -10,6 +10,7 @@ export const GROUPS = [
   "cli",
   "otel",
   "export",
+  "xstate",
 ] as const;
 /** One of {@link GROUPS}. */
 export type Group = (typeof GROUPS)[number];

@@ -24,6 +24,7 @@ import type {
   Task,
 } from "./tasks.js";
 import { papyraBin, timeProcess } from "./workloads/cli.js";
+import { xstateGroup } from "./xstate-group.js";
 
 const MB = 1024 * 1024;
 const RESULTS_DIR = fileURLToPath(new URL("../results", import.meta.url));
@@ -505,6 +506,7 @@ const GROUP_RUNNERS: Record<Group, (run: Run) => Promise<void>> = {
   cli: cliGroup,
   otel: (run) => otelGroup(run, log),
   export: (run) => exportGroup(run, log),
+  xstate: (run) => xstateGroup(run, log),
 };
 
 function neededBytes(config: BenchConfig): number {

@@ -4,7 +4,7 @@ import type { BenchResults, Figure } from "./results.js";
 
 function formatNumber(value: number, unit: Figure["unit"]): string {
   if (!Number.isFinite(value)) return "n/a";
-  if (unit === "rec/s") return Math.round(value).toLocaleString("en-US");
+  if (unit === "rec/s" || unit === "events/s") return Math.round(value).toLocaleString("en-US");
   if (unit === "ms") return value < 10 ? value.toFixed(3) : value.toFixed(1);
   return value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US");
 }

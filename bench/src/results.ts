@@ -2,7 +2,7 @@ import type { MachineInfo } from "./machine.js";
 import { type Summary, summarize } from "./stats.js";
 
 /** The unit of a figure. Bigger is better for rates, smaller for times and sizes. */
-export type Unit = "rec/s" | "ms" | "MB/s" | "MB";
+export type Unit = "rec/s" | "events/s" | "ms" | "MB/s" | "MB";
 
 /** One measured figure: median and range over repetitions. */
 export interface Figure {

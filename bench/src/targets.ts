@@ -154,6 +154,28 @@ export function evaluateTargets(book: FigureBook, facts: Facts, largest: string)
     required: "≥ 0.95×",
     met: typeof model === "number" ? model >= 0.95 : null,
   });
+  // Issue 13: an XState system inspected by @papyra/xstate keeps >= 0.8x of its events per second.
+  const xstate = facts.xstateRatio;
+  out.push({
+    target: "XState system, inspected by @papyra/xstate (json `os`) vs bare, events/s",
+    measured:
+      typeof xstate === "number"
+        ? `${fmtRatio(xstate)} (${facts.xstateDetail ?? ""}; ${facts.xstateHandlerDetail ?? ""})`
+        : "missing",
+    required: "≥ 0.8×",
+    met: typeof xstate === "number" ? xstate >= 0.8 : null,
+  });
+  const xstateOwn = facts.xstateOwnRatio;
+  out.push({
+    target:
+      "XState system, inspected by @papyra/xstate vs with an empty inspect callback (Papyra's own cost)",
+    measured:
+      typeof xstateOwn === "number"
+        ? `${fmtRatio(xstateOwn)} (${facts.xstateOwnDetail ?? ""})`
+        : "missing",
+    required: "≥ 0.8×",
+    met: typeof xstateOwn === "number" ? xstateOwn >= 0.8 : null,
+  });
   const cliVersion = book.get("cli.version");
   const node = book.get("cli.node");
   if (cliVersion && node) {

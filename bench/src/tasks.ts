@@ -38,6 +38,7 @@ export type Task =
       dir: string;
       collectIntervalMs: number;
     }
+  | { kind: "xstate"; durationMs: number; rounds: number; dir: string }
   | { kind: "tail"; path: string; calls: number }
   | { kind: "bulk"; op: BulkOp; path: string; keepRecords?: number }
   | { kind: "startup"; path: string; reps: number; appendBytes: number; verifyFull: boolean }
@@ -70,6 +71,29 @@ export interface OtelAppendResult {
   callNs: number;
   /** Microseconds of one collection of an instrumented store's counters by the SDK. */
   collectUs: number;
+}
+
+/**
+ * An XState system processing events, bare, with an empty inspect callback, and inspected by
+ * @papyra/xstate, one sample of each
+ * per round (index i of every array is round i).
+ */
+export interface XStateResult {
+  /** XState events per wall-clock second. */
+  bare: number[];
+  /** With an inspect callback that does nothing: the cost of XState's Inspect API itself. */
+  empty: number[];
+  inspected: number[];
+  /** XState events per CPU second of the process (user + system). */
+  bareCpu: number[];
+  emptyCpu: number[];
+  inspectedCpu: number[];
+  /** Events the inspected systems processed, and what their recorders wrote and dropped. */
+  events: number;
+  recordsWritten: number;
+  recordsDropped: number;
+  /** Inspection events XState emits per event sent, in this workload. */
+  inspectionEventsPerEvent: number;
 }
 
 /** Latency samples of listEvents calls on one store. */

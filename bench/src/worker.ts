@@ -10,6 +10,8 @@ async function run(task: Task): Promise<unknown> {
       return (await import("./workloads/append.js")).runAppend(task);
     case "otel-append":
       return (await import("./workloads/otel.js")).runOtelAppend(task);
+    case "xstate":
+      return (await import("./workloads/xstate.js")).runXState(task);
     case "tail":
       return (await import("./workloads/tail.js")).runTail(task);
     case "bulk":

@@ -20,11 +20,15 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return value;
 }
 
-/** Reads `--backend`, `--config`, `--path` and `--json` from raw argv (last one wins). */
+/**
+ * Reads `--backend`, `--config`, `--path` and `--json` from raw argv (last one wins).
+ * `--format json` (of `metrics persistence`) asks for the same JSON document as `--json`.
+ */
 export function prescan(argv: readonly string[]): Prescan {
   const end = argv.indexOf("--");
   const head = end === -1 ? argv : argv.slice(0, end);
-  const json = head.some((t) => t === "--json" || t === "--json=true");
+  const json =
+    head.some((t) => t === "--json" || t === "--json=true") || flagValue(head, "format") === "json";
   const out: Prescan = { json };
   const backend = flagValue(head, "backend");
   const config = flagValue(head, "config");

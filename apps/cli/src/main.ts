@@ -1,4 +1,5 @@
 import yargs from "yargs";
+import { joinDashValues, lastFlagWins } from "./argv-normalize.js";
 import { prescan } from "./argv-prescan.js";
 import {
   commandName,
@@ -103,7 +104,7 @@ export async function runCli(run: CliRun): Promise<number> {
       }
     };
 
-  let parser = yargs(run.argv)
+  let parser = yargs(joinDashValues(run.argv))
     .scriptName("papyra")
     .usage("$0 <command> [options]\n\nOperate any Papyra store: check, repair, compact, inspect.")
     .option("json", {
@@ -286,7 +287,13 @@ export async function runCli(run: CliRun): Promise<number> {
         .command(
           "persistence",
           "Counters kept by the store across processes since the last reset",
-          storeOptions,
+          (c) =>
+            storeOptions(c).option("format", {
+              choices: ["human", "json", "prometheus"] as const,
+              default: "human",
+              describe:
+                "human; json (the --json document); prometheus (text exposition format, for node_exporter's textfile collector)",
+            }),
           handle("metrics persistence", async (a) =>
             (await import("./commands/metrics.js")).metricsCommand(context, a),
           ),
@@ -319,10 +326,25 @@ export async function runCli(run: CliRun): Promise<number> {
           .option("seed", { type: "string", describe: "Seed of the simulation (default 7)" }),
       handle("demo", async (a) => (await import("./commands/demo.js")).demoCommand(context, a)),
     )
+    .command(
+      "completion <shell>",
+      "Print the shell completion script (bash or zsh)",
+      (c) =>
+        c.positional("shell", {
+          choices: ["bash", "zsh"] as const,
+          describe: "The shell to complete in",
+        }),
+      handle("completion", async (a) =>
+        (await import("./commands/completion.js")).completionCommand(a),
+      ),
+    )
+    // Answers the scripts' `--get-yargs-completions` calls; the command itself is the one above.
+    .completion("__complete", false)
     .demandCommand(1, "Choose a command")
     .strict()
     .recommendCommands()
     .version(cliVersion())
+    .alias("version", "v")
     .help()
     .alias("help", "h")
     // Wrapping measures every help line (string-width); only worth it when help is printed.
@@ -332,6 +354,7 @@ export async function runCli(run: CliRun): Promise<number> {
       throw error ?? new UsageError(message ?? "usage error");
     });
 
+  parser = lastFlagWins(parser);
   try {
     await parser.parseAsync();
   } catch (error) {

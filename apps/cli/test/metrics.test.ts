@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { METRIC_NAMES } from "@papyra/core";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { describe, expect, it } from "vitest";
 import {
   event,
@@ -98,5 +100,61 @@ describe("metrics persistence | reset", () => {
       papyra(["metrics", "reset", "--path", "a-directory"], { cwd }),
     ]);
     expect(runs.map((r) => r.code)).toEqual([66, 66, 69, 69]);
+  });
+});
+
+describe("metrics persistence --format", () => {
+  it("prometheus: the durable counters in text exposition format, read back by a real parser", async () => {
+    const dir = tempProject();
+    const path = join(dir, "papyra.ndjson");
+    writeStore(path, [event(1, "A", "a"), event(2, "B", "a")]);
+    await papyra(["persistence", "scan"], { cwd: dir });
+    const { doc } = await papyraJson(["metrics", "persistence"], { cwd: dir });
+    const counters = (doc.metrics as { counters: Record<string, number> }).counters;
+
+    const run = await papyra(["metrics", "persistence", "--format", "prometheus"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith("\n")).toBe(true);
+    const families = parsePrometheusTextFormat(run.stdout);
+    expect(families.map((f) => f.name)).toEqual(METRIC_NAMES.map((name) => `papyra_${name}_total`));
+    for (const family of families) {
+      expect(family.type).toBe("COUNTER");
+      expect(family.help.length).toBeGreaterThan(0);
+      expect(family.metrics).toHaveLength(1);
+      const [sample] = family.metrics;
+      expect(sample?.labels).toEqual({ papyra_backend: "json", papyra_store: path });
+      const name = family.name.slice("papyra_".length, -"_total".length);
+      expect(Number(sample?.value)).toBe(counters[name] ?? 0);
+    }
+    expect(counters.scan_operations).toBeGreaterThan(0);
+  });
+
+  it("json is the --json document; --json with prometheus and unknown formats are usage errors", async () => {
+    const dir = tempProject();
+    writeStore(join(dir, "papyra.ndjson"), [event(1, "A", "a")]);
+    const viaFormat = await papyra(["metrics", "persistence", "--format", "json"], { cwd: dir });
+    expect(viaFormat.code).toBe(0);
+    const doc = JSON.parse(viaFormat.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ command: "metrics persistence", ok: true, exit_code: 0 });
+    expect(doc.metrics).toMatchObject({ available: true });
+
+    const both = await papyra(["metrics", "persistence", "--format", "prometheus", "--json"], {
+      cwd: dir,
+    });
+    expect(both.code).toBe(64);
+    const unknown = await papyra(["metrics", "persistence", "--format", "xml"], { cwd: dir });
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain("prometheus");
+  });
+
+  it("prometheus from a store without durable counters fails (exit 64) instead of printing nothing", async () => {
+    const dir = tempProject();
+    const run = await papyra(
+      ["metrics", "persistence", "--format", "prometheus", "--backend", "memory"],
+      { cwd: dir },
+    );
+    expect(run.code).toBe(64);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("durable metrics");
   });
 });

@@ -146,3 +146,41 @@ describe("human output lists at most 20 anomalies", () => {
     expect(recover.stdout).toContain("... and 10 more");
   });
 });
+
+describe("read-only commands on a file that is not a store leave nothing beside it", () => {
+  it("scan, doctor, startup-check, inspect and metrics on a text file or a binary file create no sidecar", async () => {
+    for (const [name, content] of [
+      ["notes.txt", PASSWD_TEXT],
+      ["blob.bin", binaryBytes()],
+    ] as const) {
+      const dir = tempProject();
+      writeFileSync(join(dir, name), content);
+      const before = snapshotDir(dir);
+      const codes = [];
+      for (const args of [
+        ["persistence", "scan"],
+        ["doctor", "run", "--mode", "fail_on_anomaly"],
+        ["persistence", "startup-check"],
+        ["persistence", "inspect"],
+        ["inspect", "events"],
+        ["inspect", "summary"],
+        ["metrics", "persistence"],
+      ]) {
+        codes.push((await papyra([...args, "--path", name], { cwd: dir })).code);
+      }
+      expect(snapshotDir(dir), name).toEqual(before);
+      expect(codes.slice(0, 3), name).toEqual([2, 1, 1]);
+    }
+  });
+
+  it("a real store with damage still keeps the counters of a read-only scan", async () => {
+    const dir = tempProject();
+    writeStore(join(dir, "papyra.ndjson"), many, "garbage\n");
+    expect((await papyra(["persistence", "scan"], { cwd: dir })).code).toBe(2);
+    const { doc } = await papyraJson(["metrics", "persistence"], { cwd: dir });
+    expect((doc.metrics as { counters: Record<string, number> }).counters).toMatchObject({
+      scan_operations: 1,
+      anomaly_detected: 1,
+    });
+  });
+});

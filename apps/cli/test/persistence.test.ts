@@ -41,7 +41,7 @@ describe("persistence scan", () => {
       papyraJson(["persistence", "scan"], { cwd: damaged }),
     ]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/Scan:\s+clean - 6 records/);
+    expect(ok.stdout).toMatch(/Scan:\s+clean: 6 records in \d+(\.\d)? (B|KiB) checked\n/);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toContain("CORRUPTED_LINE");
     expect(bad.stdout).toMatch(/papyra\.ndjson:3/);

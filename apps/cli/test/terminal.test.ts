@@ -107,12 +107,40 @@ describe("slow scans", () => {
       papyra(["persistence", "scan", "--backend", "fake"], { cwd: project, env }),
     ]);
     expect(tty.code).toBe(0);
-    expect(tty.output).toMatch(/scan: \d+% \(\d\/6 records\)/);
+    expect(tty.output).toMatch(/scan: \d+% · \d of 6 records/);
+    // From the second update on, the rate and the time left (the fake scans 6 records slowly).
+    expect(tty.output).toMatch(/scan: \d+% · \d of 6 records · \d+\/s · about \d+s left/);
     expect(tty.output).toMatch(/Scan:\s+.*clean/);
     expect(ttyJson.output).not.toMatch(/scan: \d+%/);
     expect(JSON.parse(ttyJson.output)).toMatchObject({ ok: true });
     expect(pipe.stderr).toBe("");
     expect(pipe.stdout).not.toMatch(/scan: \d+%/);
+  });
+});
+
+describe("progress of a compaction on a terminal", () => {
+  it("shows the check pass (under 50%) before the rewrite, in human sizes; NO_COLOR draws it without escape sequences", async () => {
+    const dir = tempProject();
+    const path = join(dir, "papyra.ndjson");
+    const records = Array.from({ length: 60_000 }, (_, i) =>
+      event(i + 1, "ActorStarted", `actor-${i}-${"x".repeat(120)}`),
+    );
+    writeStore(path, records);
+    const args = ["persistence", "compact", "--path", path, "--json-retention-max-records", "10"];
+    const run = await onTerminal(args);
+    expect(run.code).toBe(0);
+    const percents = [...run.output.matchAll(/compact: (\d+)% · [\d.]+ MiB of [\d.]+ MiB/g)].map(
+      (m) => Number(m[1]),
+    );
+    expect(percents.length).toBeGreaterThan(0);
+    expect(Math.min(...percents)).toBeLessThan(50);
+    expect(run.output).toMatch(/Records:.*60000 -> 10 /);
+
+    writeStore(path, records);
+    const plain = await onTerminal(args, { NO_COLOR: "1" });
+    expect(plain.code).toBe(0);
+    expect(plain.output).toMatch(/compact: \d+% · /);
+    expect(plain.output).not.toContain("\u001b[");
   });
 });
 

@@ -1,50 +1,32 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  type ActorEvent,
   type Anomaly,
-  type AuditSnapshot,
   applyRetention,
-  type CompactionReport,
+  type CompactionFigures,
   type CompactOptions,
-  type DeadLetter,
   decodeLine,
-  encodeRecord,
   finishListing,
   inTimeWindow,
-  type ListQuery,
   lineBytes,
-  normalizeListQuery,
-  type PersistenceBackend,
-  PersistenceClosedError,
+  MaintainableBackendBase,
+  type NormalizedListQuery,
   PersistenceConfigurationError,
   PersistenceDamagedError,
-  PersistenceMetrics,
   PersistenceNotFoundError,
   PersistenceUnavailableError,
-  type RecordByKind,
+  parseOptions,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
   type RetentionPolicy,
+  recoveryReportOf,
   type ScanOptions,
   type ScanReport,
-  type StoredActorEvent,
-  type StoredAuditSnapshot,
-  type StoredDeadLetter,
   type StoredRecordByKind,
-  validateCompactOptions,
-  validateRecoveryConfig,
+  type StoreFailure,
 } from "@papyra/core";
-
-/** Options of {@link openDirectoryStore}. */
-export interface DirectoryStoreOptions {
-  /** The store directory: one `<sequence>.json` file per record. */
-  dir: string;
-  retention?: RetentionPolicy;
-  /** Open for reading, scanning and maintenance only: `record*` reject. */
-  readOnly?: boolean;
-}
+import { type DirectoryStoreOptions, directoryStoreOptionsSchema } from "./options.js";
 
 const RECORD_FILE = /^\d{12}\.json$/;
 const TEMP_FILE = /^\.\d{12}\.json\.tmp$/;
@@ -74,205 +56,123 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * that scan reports). Listing order is the sequence number in the file name. One writer process
  * at a time (this example takes no lock).
  */
-export class DirectoryStore implements PersistenceBackend {
-  readonly metrics = new PersistenceMetrics();
+export class DirectoryStore extends MaintainableBackendBase {
   readonly retention: RetentionPolicy;
   readonly #dir: string;
   readonly #readOnly: boolean;
   #sequence: number;
-  #closed = false;
-  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(dir: string, sequence: number, retention: RetentionPolicy, readOnly: boolean) {
+    super();
     this.#dir = dir;
     this.#sequence = sequence;
     this.retention = retention;
     this.#readOnly = readOnly;
   }
 
-  recordEvent(event: ActorEvent): Promise<void> {
-    return this.#record("event", event);
+  /** Read-only instances refuse writes; the refusal counts as a failed write. */
+  protected override writeRefusal(): Error | undefined {
+    if (!this.#readOnly) return undefined;
+    this.metrics.increment("write_errors");
+    return new PersistenceConfigurationError(`Store ${this.#dir} was opened read-only.`);
   }
 
-  recordAudit(audit: AuditSnapshot): Promise<void> {
-    return this.#record("audit", audit);
+  /** One file per record, written to a temp name and renamed into place. */
+  protected override writeLine(_kind: RecordKind, line: string): Promise<void> {
+    this.#sequence += 1;
+    const name = `${String(this.#sequence).padStart(12, "0")}.json`;
+    return this.#writeAtomically(name, `${line}\n`);
   }
 
-  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
-    return this.#record("dead_letter", deadLetter);
+  /** A failed file write is PersistenceUnavailableError; other failures pass as thrown. */
+  protected override storeError(error: unknown, failure: StoreFailure): unknown {
+    if (failure.operation !== "record") return error;
+    return new PersistenceUnavailableError(
+      `Cannot write to ${this.#dir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
-  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
-    return this.#list("event", query);
+  /** Waits for writes in flight. */
+  protected override closeStore(): Promise<void> {
+    return this.settleWrites();
   }
 
-  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
-    return this.#list("audit", query);
+  protected override async readRecords<K extends RecordKind>(
+    kind: K,
+    query: NormalizedListQuery,
+  ): Promise<StoredRecordByKind[K][]> {
+    const kept = applyRetention(await this.#entries(), this.retention);
+    const matches = kept
+      .filter((e) => e.kind === kind && e.record !== undefined && inTimeWindow(e.timestamp, query))
+      .map((e) => e.record as StoredRecordByKind[K]);
+    return finishListing(matches, query);
   }
 
-  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
-    return this.#list("dead_letter", query);
+  protected override scanStore(options: ScanOptions): Promise<ScanReport> {
+    return this.#scan(options);
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.allSettled([...this.#pending]);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  async scan(options: ScanOptions = {}): Promise<ScanReport> {
-    const report = await this.#scan(options);
-    this.metrics.increment("scan_operations");
-    this.metrics.increment("anomaly_detected", report.anomalies.length);
+  protected override async recoverStore(config: RecoveryConfig): Promise<RecoveryReport> {
+    const before = await this.#scan(config);
+    const report = recoveryReportOf(config, before);
+    if (config.mode === "ignore" || before.anomalies.length === 0) return report;
+    for (const anomaly of before.anomalies) {
+      if (anomaly.type === "UNEXPECTED_FILE") continue; // not ours to delete; it stays reported
+      if (config.dryRun) {
+        // Only this store's own record files are ever touched, so there is no foreign data
+        // to refuse (`force` changes nothing); a dry run just says what would happen.
+        if (anomaly.type !== "TRUNCATED_LINE") report.dropped_damaged += 1;
+        report.repaired_files.push(anomaly.path);
+        continue;
+      }
+      if (config.mode === "quarantine" && config.quarantineDir) {
+        await mkdir(config.quarantineDir, { recursive: true });
+        const copy = join(config.quarantineDir, `${Date.now()}-${anomaly.path.split("/").pop()}`);
+        await copyFile(anomaly.path, copy);
+        report.quarantined_files.push(copy);
+      }
+      if (anomaly.type === "TRUNCATED_LINE") {
+        const text = await readFile(anomaly.path, "utf8");
+        await this.#writeAtomically(anomaly.path.split("/").pop() as string, `${text}\n`);
+      } else {
+        await rm(anomaly.path, { force: true });
+        report.dropped_damaged += 1;
+      }
+      report.repaired_files.push(anomaly.path);
+    }
+    if (!config.dryRun) report.scan_after = await this.#scan(config);
     return report;
   }
 
-  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    validateRecoveryConfig(config);
-    this.metrics.increment("recovery_attempts");
-    try {
-      const before = await this.#scan(config);
-      const report: RecoveryReport = {
-        mode: config.mode,
-        dry_run: config.dryRun === true,
-        scan_before: before,
-        repaired_files: [],
-        quarantined_files: [],
-        dropped_damaged: 0,
-        dropped_by_retention: 0,
-        scan_after: before,
-      };
-      if (config.mode === "ignore" || before.anomalies.length === 0) return report;
-      for (const anomaly of before.anomalies) {
-        if (anomaly.type === "UNEXPECTED_FILE") continue; // not ours to delete; it stays reported
-        if (config.dryRun) {
-          // Only this store's own record files are ever touched, so there is no foreign data
-          // to refuse (`force` changes nothing); a dry run just says what would happen.
-          if (anomaly.type !== "TRUNCATED_LINE") report.dropped_damaged += 1;
-          report.repaired_files.push(anomaly.path);
-          continue;
-        }
-        if (config.mode === "quarantine" && config.quarantineDir) {
-          await mkdir(config.quarantineDir, { recursive: true });
-          const copy = join(config.quarantineDir, `${Date.now()}-${anomaly.path.split("/").pop()}`);
-          await copyFile(anomaly.path, copy);
-          report.quarantined_files.push(copy);
-        }
-        if (anomaly.type === "TRUNCATED_LINE") {
-          const text = await readFile(anomaly.path, "utf8");
-          await this.#writeAtomically(anomaly.path.split("/").pop() as string, `${text}\n`);
-        } else {
-          await rm(anomaly.path, { force: true });
-          report.dropped_damaged += 1;
-        }
-        report.repaired_files.push(anomaly.path);
-      }
-      if (!config.dryRun) report.scan_after = await this.#scan(config);
-      return report;
-    } catch (error) {
-      this.metrics.increment("recovery_failures");
-      throw error;
-    }
-  }
-
-  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    validateCompactOptions(options);
+  protected override async compactStore(options: CompactOptions): Promise<CompactionFigures> {
     const dryRun = options.dryRun === true;
-    this.metrics.increment("compactions_triggered");
-    try {
-      const scan = await this.#scan(options);
-      if (scan.anomalies.length > 0) {
-        throw new PersistenceDamagedError(this.#dir, scan.anomalies.length);
-      }
-      const entries = await this.#entries();
-      const kept = new Set(applyRetention(entries, this.retention));
-      let afterBytes = 0;
-      for (const entry of entries) {
-        if (kept.has(entry)) afterBytes += entry.bytes;
-        else if (!dryRun) await rm(join(this.#dir, entry.name), { force: true });
-      }
-      const beforeBytes = entries.reduce((sum, e) => sum + e.bytes, 0);
-      return {
-        dry_run: dryRun,
-        before_records: entries.length,
-        after_records: kept.size,
-        removed_records: entries.length - kept.size,
-        before_bytes: beforeBytes,
-        after_bytes: afterBytes,
-        reclaimed_bytes: beforeBytes - afterBytes,
-      };
-    } catch (error) {
-      this.metrics.increment("compaction_errors");
-      throw error;
+    const scan = await this.#scan(options);
+    if (scan.anomalies.length > 0) {
+      throw new PersistenceDamagedError(this.#dir, scan.anomalies.length);
     }
-  }
-
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
-    if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
-    if (this.#readOnly) {
-      this.metrics.increment("write_errors");
-      throw new PersistenceConfigurationError(`Store ${this.#dir} was opened read-only.`);
+    const entries = await this.#entries();
+    const kept = new Set(applyRetention(entries, this.retention));
+    let afterBytes = 0;
+    for (const entry of entries) {
+      if (kept.has(entry)) afterBytes += entry.bytes;
+      else if (!dryRun) await rm(join(this.#dir, entry.name), { force: true });
     }
-    let line: string;
-    try {
-      line = encodeRecord(kind, record);
-    } catch (error) {
-      this.metrics.increment("write_errors");
-      throw error;
-    }
-    this.#sequence += 1;
-    const name = `${String(this.#sequence).padStart(12, "0")}.json`;
-    const write = this.#writeAtomically(name, `${line}\n`);
-    this.#pending.add(write);
-    try {
-      await write;
-      this.metrics.increment("records_written");
-      this.metrics.increment("bytes_written", lineBytes(line));
-    } catch (error) {
-      this.metrics.increment("write_errors");
-      throw new PersistenceUnavailableError(
-        `Cannot write to ${this.#dir}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    } finally {
-      this.#pending.delete(write);
-    }
+    const beforeBytes = entries.reduce((sum, e) => sum + e.bytes, 0);
+    return {
+      before_records: entries.length,
+      after_records: kept.size,
+      removed_records: entries.length - kept.size,
+      before_bytes: beforeBytes,
+      after_bytes: afterBytes,
+      reclaimed_bytes: beforeBytes - afterBytes,
+    };
   }
 
   async #writeAtomically(name: string, text: string): Promise<void> {
     const temp = join(this.#dir, `.${name}.tmp`);
     await writeFile(temp, text);
     await rename(temp, join(this.#dir, name));
-  }
-
-  async #list<K extends RecordKind>(
-    kind: K,
-    query: ListQuery | undefined,
-  ): Promise<StoredRecordByKind[K][]> {
-    let normalized: ReturnType<typeof normalizeListQuery>;
-    try {
-      normalized = normalizeListQuery(query);
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw error;
-    }
-    try {
-      const kept = applyRetention(await this.#entries(), this.retention);
-      const matches = kept
-        .filter(
-          (e) => e.kind === kind && e.record !== undefined && inTimeWindow(e.timestamp, normalized),
-        )
-        .map((e) => e.record as StoredRecordByKind[K]);
-      const out = finishListing(matches, normalized);
-      this.metrics.increment("records_read", out.length);
-      return out;
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw error;
-    }
   }
 
   async #names(): Promise<string[]> {
@@ -393,9 +293,10 @@ export class DirectoryStore implements PersistenceBackend {
 /**
  * Opens (creating it unless read-only) a directory store. As the `BackendContext` contract
  * asks, a read-only open of a directory that does not exist is PersistenceNotFoundError and
- * creates nothing.
+ * creates nothing. Bad options are PersistenceConfigurationError, as in every backend.
  */
-export async function openDirectoryStore(options: DirectoryStoreOptions): Promise<DirectoryStore> {
+export async function openDirectoryStore(raw: DirectoryStoreOptions): Promise<DirectoryStore> {
+  const options = parseOptions(directoryStoreOptionsSchema, raw, "example store options");
   const readOnly = options.readOnly === true;
   if (readOnly && !(await stat(options.dir).catch(() => null))?.isDirectory()) {
     throw new PersistenceNotFoundError(

@@ -1,28 +1,21 @@
 import { resolve } from "node:path";
-import { BACKEND_CONTRACT_VERSION, defineBackend, retentionPolicySchema } from "@papyra/core";
-import { z } from "zod";
+import { BACKEND_CONTRACT_VERSION, type BackendDefinition, defineBackend } from "@papyra/core";
+import type { z } from "zod";
 import { openDirectoryStore } from "./directory-store.js";
+import { exampleOptionsSchema } from "./options.js";
 
+export { DirectoryStore, openDirectoryStore } from "./directory-store.js";
 export {
-  DirectoryStore,
   type DirectoryStoreOptions,
-  openDirectoryStore,
-} from "./directory-store.js";
-
-/** The options the `papyra` CLI accepts for this backend: `--example-dir DIR`. */
-export const exampleOptionsSchema = z.strictObject({
-  dir: z
-    .string()
-    .min(1, "dir must not be empty")
-    .describe("Store directory (one JSON file per record)"),
-  retention: retentionPolicySchema.optional().describe("Retention policy"),
-});
+  directoryStoreOptionsSchema,
+  exampleOptionsSchema,
+} from "./options.js";
 
 /**
  * The definition the CLI finds once this package is installed: `papyra --backend example
  * --example-dir ./store inspect events`, or `PAPYRA_EXAMPLE_DIR=./store`.
  */
-export const backend = defineBackend({
+export const backend: BackendDefinition<z.output<typeof exampleOptionsSchema>> = defineBackend({
   contractVersion: BACKEND_CONTRACT_VERSION,
   name: "example",
   description: "Example third-party backend: one JSON file per record in a directory.",

@@ -23,15 +23,6 @@ function papyraArgs(command: string): string[] {
   return words.slice(at + 1);
 }
 
-const cliHasFormat = (() => {
-  const help = new Sandbox();
-  try {
-    return help.papyra(["metrics", "persistence", "--help"]).stdout.includes("--format");
-  } finally {
-    help.remove();
-  }
-})();
-
 describe("every papyra command of the guide, against a temporary store", () => {
   let box: Sandbox;
   beforeEach(() => {
@@ -148,24 +139,21 @@ describe("every papyra command of the guide, against a temporary store", () => {
     expect(copied.filter((f) => !f.startsWith(".")).sort()).toEqual(segments.sort());
   });
 
-  it.skipIf(!cliHasFormat)(
-    "the textfile collector line writes Prometheus text with every papyra counter (skipped until `papyra metrics persistence --format prometheus` exists: the CLI part of issue 14)",
-    async () => {
-      const store = box.path("/var/lib/orders/papyra.ndjson");
-      await jsonStore(store);
-      const run = box.sh(box.map(block("sh", "textfile").code));
-      expect(run.status, run.stderr).toBe(0);
-      const dir = box.path("/var/lib/node_exporter/textfile_collector");
-      expect(readdirSync(dir)).toEqual(["papyra.prom"]);
-      const families = parsePrometheusTextFormat(readFileSync(`${dir}/papyra.prom`, "utf8"));
-      expect(families.map((f) => f.name)).toEqual(PAPYRA_COUNTERS.map((c) => c.prometheusName));
-      for (const family of families) {
-        expect(family.type).toBe("COUNTER");
-        expect(family.metrics[0]?.labels).toMatchObject({
-          papyra_backend: "json",
-          papyra_store: store,
-        });
-      }
-    },
-  );
+  it("the textfile collector line writes Prometheus text with every papyra counter", async () => {
+    const store = box.path("/var/lib/orders/papyra.ndjson");
+    await jsonStore(store);
+    const run = box.sh(box.map(block("sh", "textfile").code));
+    expect(run.status, run.stderr).toBe(0);
+    const dir = box.path("/var/lib/node_exporter/textfile_collector");
+    expect(readdirSync(dir)).toEqual(["papyra.prom"]);
+    const families = parsePrometheusTextFormat(readFileSync(`${dir}/papyra.prom`, "utf8"));
+    expect(families.map((f) => f.name)).toEqual(PAPYRA_COUNTERS.map((c) => c.prometheusName));
+    for (const family of families) {
+      expect(family.type).toBe("COUNTER");
+      expect(family.metrics[0]?.labels).toMatchObject({
+        papyra_backend: "json",
+        papyra_store: store,
+      });
+    }
+  });
 });

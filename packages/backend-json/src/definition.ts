@@ -1,24 +1,16 @@
 import { resolve } from "node:path";
-import { BACKEND_CONTRACT_VERSION, defineBackend, retentionPolicySchema } from "@papyra/core";
-import { z } from "zod";
+import { BACKEND_CONTRACT_VERSION, type BackendDefinition, defineBackend } from "@papyra/core";
+import type { z } from "zod";
+import { jsonBackendOptionsSchema } from "./options.js";
 import { openJsonStore } from "./store.js";
 
 /** The backend definition the `papyra` CLI loads: `--backend json --path FILE`. */
-export const backend = defineBackend({
+export const backend: BackendDefinition<z.output<typeof jsonBackendOptionsSchema>> = defineBackend({
   contractVersion: BACKEND_CONTRACT_VERSION,
   name: "json",
   description:
     "One NDJSON file on local disk, with group commit, a writer lock, scan, recovery and compaction.",
-  optionsSchema: z.object({
-    path: z.string().min(1).describe("Path of the NDJSON store file (its directory must exist)"),
-    durability: z
-      .enum(["os", "fsync"])
-      .optional()
-      .describe('"os" (default): survive a process crash; "fsync": survive power loss'),
-    retention: retentionPolicySchema
-      .optional()
-      .describe("Retention policy: maxRecords, maxAgeSeconds, maxTotalBytes"),
-  }),
+  optionsSchema: jsonBackendOptionsSchema,
   create: (options, context) =>
     openJsonStore({
       ...options,

@@ -1,3 +1,8 @@
 export { backend } from "./definition.js";
-export { type JsonStoreOptions, jsonStoreOptionsSchema } from "./options.js";
-export { JsonFileBackend, type JsonStoreInternals, openJsonStore } from "./store.js";
+export {
+  type JsonStoreOptions,
+  jsonBackendOptionsSchema,
+  jsonOptionFields,
+  jsonStoreOptionsSchema,
+} from "./options.js";
+export { JsonFileBackend, openJsonStore } from "./store.js";

@@ -8,7 +8,7 @@ import {
   hasRetentionRules,
   type IterateQuery,
   type NormalizedListQuery,
-  PersistenceConfigurationError,
+  parseOptions,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
@@ -17,13 +17,10 @@ import {
   type ScanReport,
   type StoredRecordByKind,
   type StreamedRecord,
-  toValidationIssues,
 } from "@papyra/core";
 import {
-  type AppendFs,
   checkpointMatches,
   compactFile,
-  countedReads,
   FileSink,
   FileStore,
   findTempFiles,
@@ -40,6 +37,7 @@ import {
   sealTornTail,
   writeCheckpoint,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { type JsonStoreOptions, jsonStoreOptionsSchema } from "./options.js";
 
 /** Test hooks: inject fs calls of the append path (fault injection, syscall counting). */
@@ -69,14 +67,7 @@ export class JsonFileBackend extends FileStore {
     raw: JsonStoreOptions,
     internals: JsonStoreInternals = {},
   ): Promise<JsonFileBackend> {
-    const parsed = jsonStoreOptionsSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new PersistenceConfigurationError(
-        "Invalid JSON store options:",
-        toValidationIssues(parsed.error),
-      );
-    }
-    const options = parsed.data;
+    const options = parseOptions(jsonStoreOptionsSchema, raw, "JSON store options");
     const path = resolve(options.path);
     const store = new JsonFileBackend({
       path,
@@ -113,7 +104,7 @@ export class JsonFileBackend extends FileStore {
   /** Streams the store's records oldest first in bounded memory, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
     const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return countedReads(this.metrics, iterateStoreFiles([this.path], query, options));
+    return this.streamRecords("iterate", () => iterateStoreFiles([this.path], query, options));
   }
 
   /** The stored backlog of `kind`, then each record appended, until `options.signal` aborts. */
@@ -124,7 +115,7 @@ export class JsonFileBackend extends FileStore {
     },
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const files = { path: this.path, retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return countedReads(this.metrics, followFiles(kind, { ...options, ...files }));
+    return this.streamRecords("follow", () => followFiles(kind, { ...options, ...files }));
   }
 
   /**

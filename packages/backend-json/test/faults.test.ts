@@ -2,8 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmdirSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { PersistenceNotFoundError, PersistenceUnavailableError } from "@papyra/core";
-import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
+import { type AppendFs, nodeAppendFs } from "@papyra/ndjson/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JsonFileBackend, openJsonStore } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";
@@ -89,7 +88,7 @@ describe("write errors and group commit", () => {
         for (const result of results) {
           expect(result.status).toBe("rejected");
           const reasonError = (result as PromiseRejectedResult).reason as Error;
-          expect(reasonError).toBeInstanceOf(PersistenceUnavailableError);
+          expect(reasonError).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
           expect(reasonError.message).toMatch(reason);
           expect((reasonError.cause as NodeJS.ErrnoException | undefined)?.code).toBe(code);
         }
@@ -124,7 +123,7 @@ describe("write errors and group commit", () => {
     await store.recordEvent(event(1));
     await rm(sub, { recursive: true, force: true });
     const error = await store.recordEvent(event(2)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PersistenceUnavailableError);
+    expect(error).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
     expect(store.metrics.snapshot().write_errors).toBe(1);
     await store.close();
   });
@@ -132,10 +131,10 @@ describe("write errors and group commit", () => {
   it("a missing directory fails a writer's open with PersistenceUnavailableError, a reader's with PersistenceNotFoundError", async () => {
     const path = join(dir, "nope", "store.ndjson");
     const writer = await openJsonStore({ path }).catch((e: unknown) => e);
-    expect(writer).toBeInstanceOf(PersistenceUnavailableError);
+    expect(writer).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
     expect((writer as Error).message).toContain("does not exist");
     const reader = await openJsonStore({ path, readOnly: true }).catch((e: unknown) => e);
-    expect(reader).toBeInstanceOf(PersistenceNotFoundError);
+    expect(reader).toMatchObject({ code: "PAPYRA_NOT_FOUND" });
     expect((reader as Error).message).toContain("directory");
     expect(existsSync(join(dir, "nope"))).toBe(false);
   });
@@ -185,7 +184,7 @@ describe.runIf(canMountTmpfs())("a real full disk (64 KiB tmpfs)", () => {
         else failure = r.reason;
       });
     }
-    expect(failure).toBeInstanceOf(PersistenceUnavailableError);
+    expect(failure).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
     expect((failure as Error).message).toMatch(/disk is full/);
     const ids = (await store.listEvents()).map((e) => (e.payload as { id: number }).id);
     expect(ids).toEqual(stored);

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ErrorCode, encodeRecord, PersistenceNotFoundError, runStartupCheck } from "@papyra/core";
+import { ErrorCode, encodeRecord, runStartupCheck } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";
@@ -74,7 +74,7 @@ describe("dry runs through the store API", () => {
 describe("a store that does not exist", () => {
   it("a read-only open creates nothing and names the path; a writer creates the store", async () => {
     const error = await openJsonStore({ path, readOnly: true }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PersistenceNotFoundError);
+    expect(error).toMatchObject({ code: "PAPYRA_NOT_FOUND" });
     expect((error as Error).message).toContain(path);
     expect(await readdir(dir)).toEqual([]);
     const writer = await openJsonStore({ path });

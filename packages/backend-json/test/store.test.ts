@@ -2,10 +2,8 @@ import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   encodeRecord,
-  PersistenceDamagedError,
   PersistenceNotAStoreError,
-  PersistenceNotFoundError,
-  PersistenceUnavailableError,
+  type PersistenceNotFoundError,
   PersistenceValidationError,
 } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -25,7 +23,7 @@ describe("JSON store behaviour", () => {
 
   it("read-only: no lock, no file created, record* reject; a missing file is no store (PAPYRA_NOT_FOUND), an empty one is", async () => {
     const missing = await openJsonStore({ path, readOnly: true }).catch((e: unknown) => e);
-    expect(missing).toBeInstanceOf(PersistenceNotFoundError);
+    expect(missing).toMatchObject({ code: "PAPYRA_NOT_FOUND" });
     expect((missing as PersistenceNotFoundError).location).toBe(path);
     expect((missing as Error).message).toContain(path);
     expect(await readdir(dir)).toEqual([]);
@@ -35,7 +33,7 @@ describe("JSON store behaviour", () => {
     expect(await store.listEvents()).toEqual([]);
     expect((await store.scan()).anomalies).toEqual([]);
     const error = await store.recordEvent(event(1)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PersistenceUnavailableError);
+    expect(error).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
     expect((error as Error).message).toMatch(/read-only/);
   });
 
@@ -95,11 +93,11 @@ describe("JSON store behaviour", () => {
     expect((await store.listEvents()).length).toBe(2);
     // Six damaged lines against three records: mostly not a store, so nothing is rewritten
     // unless forced (SPEC §9); forced compaction still refuses the damage.
-    await expect(store.compact()).rejects.toBeInstanceOf(PersistenceNotAStoreError);
+    await expect(store.compact()).rejects.toMatchObject({ code: "PAPYRA_NOT_A_STORE" });
     await expect(store.recover({ mode: "repair" })).rejects.toBeInstanceOf(
       PersistenceNotAStoreError,
     );
-    await expect(store.compact({ force: true })).rejects.toBeInstanceOf(PersistenceDamagedError);
+    await expect(store.compact({ force: true })).rejects.toMatchObject({ code: "PAPYRA_DAMAGED" });
     expect((await readFile(path)).equals(content)).toBe(true);
     const report = await store.recover({ mode: "repair", force: true });
     expect(report.dropped_damaged).toBe(6);
@@ -111,7 +109,7 @@ describe("JSON store behaviour", () => {
     await store.recordEvent(event(1));
     const huge = { ...event(2), payload: { pad: "z".repeat(17 * 1024 * 1024) } };
     const error = await store.recordEvent(huge).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PersistenceValidationError);
+    expect(error).toMatchObject({ code: "PAPYRA_VALIDATION" });
     expect((error as Error).message).toMatch(/largest this store can read back is 16777216 bytes/);
     expect(store.metrics.snapshot().write_errors).toBe(1);
     await store.recordEvent(event(3));
@@ -123,7 +121,7 @@ describe("JSON store behaviour", () => {
   it("the write limit follows maxLineBytes", async () => {
     await using store = await openJsonStore({ path, maxLineBytes: 200 });
     const long = { ...event(1), payload: { pad: "z".repeat(300) } };
-    await expect(store.recordEvent(long)).rejects.toBeInstanceOf(PersistenceValidationError);
+    await expect(store.recordEvent(long)).rejects.toMatchObject({ code: "PAPYRA_VALIDATION" });
     await store.recordEvent(event(2));
     expect(await readFile(path, "utf8")).toBe(`${line(2)}\n`);
     expect((await store.scan()).anomalies).toEqual([]);

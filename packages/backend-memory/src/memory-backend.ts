@@ -1,10 +1,6 @@
 import {
-  type ActorEvent,
-  type AuditSnapshot,
-  type CompactionReport,
+  type CompactionFigures,
   type CompactOptions,
-  type DeadLetter,
-  encodeRecord,
   type FollowOptions,
   finishListing,
   type IterateQuery,
@@ -12,34 +8,27 @@ import {
   iterateRecords,
   type ListQuery,
   lineBytes,
-  normalizeListQuery,
+  MaintainableBackendBase,
+  type NormalizedListQuery,
   nowSeconds,
-  type PersistenceBackend,
-  PersistenceClosedError,
-  PersistenceMetrics,
-  parseOrThrow,
-  parseRetentionPolicy,
+  parseOptions,
   RECORD_KINDS,
   type RecordByKind,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
   type RetentionPolicy,
-  recoveryConfigSchema,
+  recoveryReportOf,
   type ScanOptions,
   type ScanReport,
   type StoredRecordByKind,
   type StreamedRecord,
-  validateCompactOptions,
 } from "@papyra/core";
 import { KindLog, readEntry, type StoredEntry } from "./kind-log.js";
+import { type MemoryBackendOptions, memoryOptionsSchema } from "./options.js";
 import { followFeed, RecordFeed } from "./record-feed.js";
 
-/** Options of {@link createMemoryBackend}. */
-export interface MemoryBackendOptions {
-  /** Retention applied to each kind, on every write and read. */
-  retention?: RetentionPolicy;
-}
+export type { MemoryBackendOptions } from "./options.js";
 
 const LOCATION = "memory";
 
@@ -49,9 +38,7 @@ const LOCATION = "memory";
  * so callers mutating objects after writing, or objects they listed, change nothing stored.
  * Data and metrics live only as long as the process; there are no stored metrics.
  */
-export class MemoryBackend implements PersistenceBackend {
-  /** In-process counters. */
-  readonly metrics = new PersistenceMetrics();
+export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
   /** The retention policy in force (a validated copy). */
   readonly retention: RetentionPolicy;
   readonly #logs: Record<RecordKind, KindLog> = {
@@ -60,54 +47,63 @@ export class MemoryBackend implements PersistenceBackend {
     dead_letter: new KindLog(),
   };
   readonly #feed = new RecordFeed();
-  #closed = false;
   /** Writes since the last full age sweep. */
   #writesSinceSweep = 0;
   /** Records stored right after the last sweep: the next sweep waits for as many writes. */
   #storedAtSweep = 0;
 
+  /** Throws PersistenceConfigurationError on bad options (e.g. a bad retention policy). */
   constructor(options: MemoryBackendOptions = {}) {
-    this.retention = parseRetentionPolicy(options.retention ?? {});
+    super();
+    const parsed = parseOptions(memoryOptionsSchema, options, "memory backend options");
+    this.retention = parsed.retention ?? {};
   }
 
-  /** Stores a lifecycle event. */
-  recordEvent(event: ActorEvent): Promise<void> {
-    return this.#record("event", event);
+  /** Stores the line synchronously, enforcing retention on write. */
+  protected override async writeLine<K extends RecordKind>(
+    kind: K,
+    line: string,
+    record: RecordByKind[K],
+  ): Promise<void> {
+    const entry: StoredEntry = { line, bytes: lineBytes(line), timestamp: record.timestamp };
+    const now = nowSeconds();
+    const log = this.#logs[kind];
+    // A record already outside the age window is never returned: keep memory for the others.
+    if (!this.#expired(entry, now)) {
+      log.push(entry);
+      this.#feed.publish(kind, line);
+    }
+    this.#trim(log, now);
+    this.#maybeSweep(now);
   }
 
-  /** Stores an audit snapshot. */
-  recordAudit(audit: AuditSnapshot): Promise<void> {
-    return this.#record("audit", audit);
-  }
-
-  /** Stores a dead letter. */
-  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
-    return this.#record("dead_letter", deadLetter);
-  }
-
-  /** Lists events within retention. */
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
-    return this.#list("event", query);
-  }
-
-  /** Lists audit snapshots within retention. */
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
-    return this.#list("audit", query);
-  }
-
-  /** Lists dead letters within retention. */
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
-    return this.#list("dead_letter", query);
+  /** The newest matches first, so a limit stops the walk early. */
+  protected override async readRecords<K extends RecordKind>(
+    kind: K,
+    q: NormalizedListQuery,
+  ): Promise<RecordByKind[K][]> {
+    const now = nowSeconds();
+    const matches: StoredEntry[] = [];
+    if (q.limit !== 0) {
+      // Count and bytes rules already hold: only age and the time window are left to check.
+      for (const entry of this.#logs[kind].newestFirst()) {
+        if (this.#expired(entry, now) || !inTimeWindow(entry.timestamp, q)) continue;
+        matches.push(entry);
+        if (q.limit !== undefined && matches.length >= q.limit) break;
+      }
+    }
+    matches.reverse();
+    return finishListing(matches, q).map((entry) => readEntry<K>(entry));
   }
 
   /** Streams the selected kinds' records, kind by kind, oldest first, within retention. */
   iterate(query: IterateQuery = {}): AsyncGenerator<StreamedRecord> {
     const lister = {
-      listEvents: (q: ListQuery) => this.listEvents(q),
-      listAudits: (q: ListQuery) => this.listAudits(q),
-      listDeadLetters: (q: ListQuery) => this.listDeadLetters(q),
+      listEvents: (q: ListQuery) => this.#listKind("event", q),
+      listAudits: (q: ListQuery) => this.#listKind("audit", q),
+      listDeadLetters: (q: ListQuery) => this.#listKind("dead_letter", q),
     };
-    return iterateRecords(lister, query);
+    return this.streamRecords("iterate", () => iterateRecords(lister, query));
   }
 
   /** The stored backlog of `kind`, then each record stored, until `options.signal` aborts. */
@@ -115,17 +111,21 @@ export class MemoryBackend implements PersistenceBackend {
     kind: K,
     options: FollowOptions<K>,
   ): AsyncGenerator<StoredRecordByKind[K]> {
-    const list = (q: ListQuery) => this.#list(kind, q) as Promise<StoredRecordByKind[K][]>;
-    return followFeed(this.#feed, kind, options, list);
+    const list = (q: ListQuery) => this.#listKind(kind, q);
+    return this.streamRecords("follow", () => followFeed(this.#feed, kind, options, list));
+  }
+
+  /** A listing for a stream: no counter moves here, the stream counts what it yields. */
+  async #listKind<K extends RecordKind>(kind: K, q: ListQuery): Promise<StoredRecordByKind[K][]> {
+    return (await this.readRecords(kind, this.normalizeQuery(q))) as StoredRecordByKind[K][];
   }
 
   /**
    * Checks the in-memory records. They are validated on write, so a scan is always clean; it
    * counts them and their bytes. Never changes anything.
    */
-  async scan(options: ScanOptions = {}): Promise<ScanReport> {
+  protected override async scanStore(options: ScanOptions): Promise<ScanReport> {
     options.signal?.throwIfAborted();
-    this.metrics.increment("scan_operations");
     const sampleSize = options.sampleSize;
     let records = 0;
     let bytes = 0;
@@ -145,144 +145,49 @@ export class MemoryBackend implements PersistenceBackend {
   }
 
   /**
-   * Memory cannot be damaged the way files can: recovery validates its config, scans before
-   * and after, and repairs nothing (a dry run says the same). Rejects after close, like every
-   * mutating operation.
+   * Memory cannot be damaged the way files can: recovery scans before and after, and repairs
+   * nothing (a dry run says the same).
    */
-  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    const { mode, dryRun } = parseOrThrow(
-      recoveryConfigSchema,
-      {
-        mode: config.mode,
-        quarantineDir: config.quarantineDir,
-        force: config.force,
-        dryRun: config.dryRun,
-      },
-      "recovery config",
-    );
-    if (this.#closed) throw new PersistenceClosedError("recover");
-    this.metrics.increment("recovery_attempts");
-    try {
-      config.signal?.throwIfAborted();
-      const scanBefore = await this.scan({ signal: config.signal });
-      const scanAfter = await this.scan({ signal: config.signal });
-      return {
-        mode,
-        dry_run: dryRun === true,
-        scan_before: scanBefore,
-        repaired_files: [],
-        quarantined_files: [],
-        dropped_damaged: 0,
-        dropped_by_retention: 0,
-        scan_after: scanAfter,
-      };
-    } catch (error) {
-      this.metrics.increment("recovery_failures");
-      throw error;
-    }
+  protected override async recoverStore(config: RecoveryConfig): Promise<RecoveryReport> {
+    config.signal?.throwIfAborted();
+    const scanBefore = await this.scan({ signal: config.signal });
+    const scanAfter = await this.scan({ signal: config.signal });
+    return recoveryReportOf(config, scanBefore, scanAfter);
   }
 
   /**
    * Removes physically what retention excludes (records aged out since they were written).
    * With `dryRun`, works on a copy: the same figures, nothing removed.
    */
-  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    if (this.#closed) throw new PersistenceClosedError("compact");
-    validateCompactOptions(options);
+  protected override async compactStore(options: CompactOptions): Promise<CompactionFigures> {
+    options.signal?.throwIfAborted();
     const dryRun = options.dryRun === true;
-    if (!dryRun) this.metrics.increment("compactions_triggered");
-    try {
-      options.signal?.throwIfAborted();
-      let beforeRecords = 0;
-      let beforeBytes = 0;
-      let afterRecords = 0;
-      let afterBytes = 0;
-      const now = nowSeconds();
-      for (const kind of RECORD_KINDS) {
-        const log = dryRun ? this.#logs[kind].copy() : this.#logs[kind];
-        beforeRecords += log.count;
-        beforeBytes += log.bytes;
-        this.#trim(log, now);
-        this.#sweepAge(log, now);
-        afterRecords += log.count;
-        afterBytes += log.bytes;
-      }
-      if (!dryRun) {
-        this.#writesSinceSweep = 0;
-        this.#storedAtSweep = afterRecords;
-      }
-      return {
-        dry_run: dryRun,
-        before_records: beforeRecords,
-        after_records: afterRecords,
-        removed_records: beforeRecords - afterRecords,
-        before_bytes: beforeBytes,
-        after_bytes: afterBytes,
-        reclaimed_bytes: beforeBytes - afterBytes,
-      };
-    } catch (error) {
-      if (!dryRun) this.metrics.increment("compaction_errors");
-      throw error;
-    }
-  }
-
-  /** Stops accepting writes. Writes are stored synchronously, so nothing is pending. Idempotent. */
-  async close(): Promise<void> {
-    this.#closed = true;
-  }
-
-  /** Same as {@link close}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
-    // A write after close is a caller's mistake, not a storage failure: no counter moves.
-    if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
-    try {
-      const line = encodeRecord(kind, record);
-      const entry: StoredEntry = { line, bytes: lineBytes(line), timestamp: record.timestamp };
-      const now = nowSeconds();
-      const log = this.#logs[kind];
-      // A record already outside the age window is never returned: keep memory for the others.
-      if (!this.#expired(entry, now)) {
-        log.push(entry);
-        this.#feed.publish(kind, line);
-      }
+    let beforeRecords = 0;
+    let beforeBytes = 0;
+    let afterRecords = 0;
+    let afterBytes = 0;
+    const now = nowSeconds();
+    for (const kind of RECORD_KINDS) {
+      const log = dryRun ? this.#logs[kind].copy() : this.#logs[kind];
+      beforeRecords += log.count;
+      beforeBytes += log.bytes;
       this.#trim(log, now);
-      this.#maybeSweep(now);
-      this.metrics.increment("records_written");
-      this.metrics.increment("bytes_written", entry.bytes);
-    } catch (error) {
-      this.metrics.increment("write_errors");
-      throw error;
+      this.#sweepAge(log, now);
+      afterRecords += log.count;
+      afterBytes += log.bytes;
     }
-  }
-
-  async #list<K extends RecordKind>(
-    kind: K,
-    query: ListQuery | undefined,
-  ): Promise<RecordByKind[K][]> {
-    try {
-      const q = normalizeListQuery(query);
-      const now = nowSeconds();
-      const matches: StoredEntry[] = [];
-      if (q.limit !== 0) {
-        // Newest first so a limit stops the walk early; count and bytes rules already hold.
-        for (const entry of this.#logs[kind].newestFirst()) {
-          if (this.#expired(entry, now) || !inTimeWindow(entry.timestamp, q)) continue;
-          matches.push(entry);
-          if (q.limit !== undefined && matches.length >= q.limit) break;
-        }
-      }
-      matches.reverse();
-      const records = finishListing(matches, q).map((entry) => readEntry<K>(entry));
-      this.metrics.increment("records_read", records.length);
-      return records;
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw error;
+    if (!dryRun) {
+      this.#writesSinceSweep = 0;
+      this.#storedAtSweep = afterRecords;
     }
+    return {
+      before_records: beforeRecords,
+      after_records: afterRecords,
+      removed_records: beforeRecords - afterRecords,
+      before_bytes: beforeBytes,
+      after_bytes: afterBytes,
+      reclaimed_bytes: beforeBytes - afterBytes,
+    };
   }
 
   #expired(entry: StoredEntry, now: number): boolean {
@@ -326,7 +231,7 @@ export class MemoryBackend implements PersistenceBackend {
   }
 }
 
-/** Opens an in-memory backend. Throws PersistenceValidationError on a bad retention policy. */
+/** Opens an in-memory backend. Throws PersistenceConfigurationError on bad options. */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
   return new MemoryBackend(options);
 }

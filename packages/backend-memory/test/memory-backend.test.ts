@@ -2,9 +2,7 @@ import {
   BACKEND_CONTRACT_VERSION,
   isBackendDefinition,
   nowSeconds,
-  PersistenceClosedError,
   PersistenceConfigurationError,
-  PersistenceValidationError,
   parseBackendOptions,
 } from "@papyra/core";
 import { makeAudit, makeEvent } from "@papyra/testkit";
@@ -23,9 +21,10 @@ describe("createMemoryBackend", () => {
     expect(createMemoryBackend().retention).toEqual({});
   });
 
-  it("rejects a bad retention policy with a validation error naming the field", () => {
+  it("rejects a bad retention policy with a configuration error naming the field", () => {
+    // Bad options are a configuration error (CLI exit 78) in every backend.
     expect(() => createMemoryBackend({ retention: { maxRecords: -1 } })).toThrow(
-      PersistenceValidationError,
+      expect.objectContaining({ code: "PAPYRA_CONFIGURATION" }),
     );
     expect(() => createMemoryBackend({ retention: { maxRecods: 5 } as never })).toThrow(
       /maxRecods/,
@@ -104,16 +103,20 @@ describe("copies", () => {
 });
 
 describe("close", () => {
-  it("keeps data readable after close, rejects writes, compaction and recovery", async () => {
+  it("rejects writes, lists, scans, compaction and recovery after close, moving no counter", async () => {
     const b = createMemoryBackend();
     await b.recordEvent(makeEvent(1));
-    await b.close();
-    await expect(b.recordEvent(makeEvent(2))).rejects.toBeInstanceOf(PersistenceClosedError);
-    await expect(b.compact()).rejects.toBeInstanceOf(PersistenceClosedError);
-    await expect(b.recover({ mode: "repair" })).rejects.toBeInstanceOf(PersistenceClosedError);
     expect((await b.listEvents()).length).toBe(1);
-    expect((await b.scan()).anomalies).toEqual([]);
+    await b.close();
+    const before = b.metrics.snapshot();
+    await expect(b.recordEvent(makeEvent(2))).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.compact()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.recover({ mode: "repair" })).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    // Like every other backend since the common base: a closed backend answers nothing.
+    await expect(b.listEvents()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
+    await expect(b.scan()).rejects.toMatchObject({ code: "PAPYRA_CLOSED" });
     const m = b.metrics.snapshot();
+    expect(m).toEqual(before);
     expect([m.write_errors, m.compaction_errors, m.recovery_failures]).toEqual([0, 0, 0]);
     expect([m.compactions_triggered, m.recovery_attempts]).toEqual([0, 0]);
   });

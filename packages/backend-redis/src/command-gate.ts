@@ -112,7 +112,7 @@ export class CommandGate {
   }
 
   /** Waits until the connection is ready, for at most `timeoutMs`. */
-  ready(timeoutMs = this.#settings.offlineTimeoutMs): Promise<void> {
+  ready(timeoutMs: number = this.#settings.offlineTimeoutMs): Promise<void> {
     return this.#ready.wait(timeoutMs);
   }
 

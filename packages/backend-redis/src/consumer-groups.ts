@@ -1,6 +1,7 @@
 import {
   type Anomaly,
-  PapyraError,
+  isPapyraError,
+  MaintainableBackendBase,
   PersistenceUnavailableError,
   type RecordKind,
   type StoredRecordByKind,
@@ -133,13 +134,15 @@ function buffers(client: RedisClient): BufferCommands {
  * Typed consumer-group access to a store's streams, for external tools (exporters, pipelines)
  * that need each record delivered at least once across restarts. Every method rejects with
  * PersistenceUnavailableError (Redis' own message, e.g. NOGROUP, included) when Redis fails.
+ * The base of `RedisStore`, which supplies the backend contract's storage methods.
  */
-export class ConsumerGroups {
+export abstract class ConsumerGroups extends MaintainableBackendBase {
   readonly #context: StoreContext;
   readonly #blocking: () => RedisCall;
 
   /** `blocking` gives calls on a connection of the store's own for blocking reads. */
-  constructor(context: StoreContext, blocking: () => RedisCall) {
+  protected constructor(context: StoreContext, blocking: () => RedisCall) {
+    super({ metrics: context.metrics });
     this.#context = context;
     this.#blocking = blocking;
   }
@@ -154,7 +157,7 @@ export class ConsumerGroups {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof PapyraError) throw error;
+      if (isPapyraError(error)) throw error;
       const cause = toSafeError(error, this.#context.secrets);
       throw new PersistenceUnavailableError(
         `Could not ${what} (${this.#context.location}): ${cause.message}`,

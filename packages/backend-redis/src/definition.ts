@@ -1,4 +1,4 @@
-import { BACKEND_CONTRACT_VERSION, defineBackend } from "@papyra/core";
+import { BACKEND_CONTRACT_VERSION, type BackendDefinition, defineBackend } from "@papyra/core";
 import { openRedisStore } from "./open.js";
 import { type RedisCliOptions, redisOptionsSchema } from "./options.js";
 
@@ -6,7 +6,7 @@ import { type RedisCliOptions, redisOptionsSchema } from "./options.js";
  * The backend definition the `papyra` CLI loads from `@papyra/backend-redis`
  * (`--backend redis`). `PAPYRA_REDIS_URL` and `PAPYRA_REDIS_PASSWORD` set the URL and password.
  */
-export const backend = defineBackend<RedisCliOptions>({
+export const backend: BackendDefinition<RedisCliOptions> = defineBackend<RedisCliOptions>({
   contractVersion: BACKEND_CONTRACT_VERSION,
   name: "redis",
   description:

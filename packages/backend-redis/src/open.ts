@@ -1,4 +1,4 @@
-import { PersistenceConfigurationError } from "@papyra/core";
+import { parseOptions } from "@papyra/core";
 import { createConnection } from "./connection.js";
 import { type RedisStoreOptions, redisOptionsSchema } from "./options.js";
 import { RedisStore } from "./store.js";
@@ -10,20 +10,11 @@ import { RedisStore } from "./store.js";
  * password masked), PersistenceUnavailableError when Redis cannot be reached, and, with
  * `readOnly`, PersistenceNotFoundError when no store exists there.
  */
-export async function openRedisStore(options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const { client, readOnly, ...plain } = options;
-  const parsed = redisOptionsSchema.safeParse(plain);
-  if (!parsed.success) {
-    throw new PersistenceConfigurationError(
-      "Invalid Redis store options:",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join("."),
-        message: issue.message,
-      })),
-    );
-  }
-  const connection = createConnection(parsed.data, client);
-  const store = new RedisStore(connection, parsed.data);
+export async function openRedisStore(raw: RedisStoreOptions = {}): Promise<RedisStore> {
+  const { client, readOnly, ...plain } = raw;
+  const options = parseOptions(redisOptionsSchema, plain, "Redis store options");
+  const connection = createConnection(options, client);
+  const store = new RedisStore(connection, options);
   await store.open(readOnly === true);
   return store;
 }

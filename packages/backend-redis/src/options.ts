@@ -1,4 +1,4 @@
-import { retentionPolicySchema } from "@papyra/core";
+import { type RetentionPolicy, retentionPolicySchema } from "@papyra/core";
 import type { Cluster, Redis } from "ioredis";
 import { z } from "zod";
 import { redisUrlProblem } from "./redis-url.js";
@@ -10,19 +10,38 @@ export type RedisClient = Redis | Cluster;
  * Default of `maxInFlight`. A call held for a hanging server costs about 4 KB plus its record
  * (measured), so this bounds the client at roughly 40 MB; 64 busy writers use 64.
  */
-export const DEFAULT_MAX_IN_FLIGHT = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT: number = 10_000;
 
-const positiveMs = (what: string) =>
+const positiveMs = (what: string): z.ZodNumber =>
   z
     .number({ error: `${what} must be a number of milliseconds` })
     .int(`${what} must be a whole number of milliseconds`)
     .positive(`${what} must be positive`);
 
+/** The field schemas of {@link redisOptionsSchema}. */
+export type RedisOptionFields = {
+  url: z.ZodDefault<z.ZodString>;
+  prefix: z.ZodDefault<z.ZodString>;
+  systemId: z.ZodDefault<z.ZodString>;
+  username: z.ZodOptional<z.ZodString>;
+  password: z.ZodOptional<z.ZodString>;
+  cluster: z.ZodDefault<z.ZodBoolean>;
+  connectTimeoutMs: z.ZodDefault<z.ZodNumber>;
+  commandTimeoutMs: z.ZodDefault<z.ZodNumber>;
+  offlineTimeoutMs: z.ZodDefault<z.ZodNumber>;
+  maxInFlight: z.ZodDefault<z.ZodNumber>;
+  trimOnWrite: z.ZodDefault<z.ZodBoolean>;
+  clockSkewSeconds: z.ZodDefault<z.ZodNumber>;
+  quarantinePrefix: z.ZodOptional<z.ZodString>;
+  metricsFlushIntervalMs: z.ZodDefault<z.ZodNumber>;
+  retention: z.ZodOptional<z.ZodType<RetentionPolicy>>;
+};
+
 /**
  * Options the CLI and config files can set (every field is plain data). The fields become
  * `--redis-*` style flags; descriptions become their help.
  */
-export const redisOptionsSchema = z.object({
+export const redisOptionsSchema: z.ZodObject<RedisOptionFields> = z.object({
   url: z
     .string()
     .min(1)

@@ -13,7 +13,8 @@ import { type DamagedEntry, scanStreams } from "./scan.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function validateConfig(
+/** Validates a recovery config for a Redis store: quarantine may use the streams alone. */
+export function validateStreamsRecoveryConfig(
   config: RecoveryConfig | undefined,
   quarantinePrefixConfigured: boolean,
 ): RecoveryConfig {
@@ -136,7 +137,10 @@ export async function recoverStreams(
   context: StoreContext,
   rawConfig: RecoveryConfig | undefined,
 ): Promise<RecoveryReport> {
-  const config = validateConfig(rawConfig, context.options.quarantinePrefix !== undefined);
+  const config = validateStreamsRecoveryConfig(
+    rawConfig,
+    context.options.quarantinePrefix !== undefined,
+  );
   const scanOptions = { signal: config.signal, onProgress: config.onProgress };
   const scanBefore = await scanStreams(context, scanOptions);
   const repairable = scanBefore.anomalies.filter((a) => a.type !== "UNEXPECTED_FILE").length;

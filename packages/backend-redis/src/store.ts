@@ -1,31 +1,23 @@
 import {
-  type ActorEvent,
-  type AuditSnapshot,
   type CompactionReport,
   type CompactOptions,
-  type DeadLetter,
-  encodeRecord,
-  type ListQuery,
-  lineBytes,
+  isPapyraError,
+  type MaintenanceOperation,
   type MetricsSnapshot,
   type MetricsSource,
-  PapyraError,
-  type PersistenceBackend,
-  PersistenceClosedError,
+  type NormalizedListQuery,
   PersistenceMetrics,
   PersistenceUnavailableError,
   PersistenceValidationError,
-  type RecordByKind,
   type RecordKind,
   type RecoveryConfig,
   type RecoveryReport,
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
-  type StoredActorEvent,
-  type StoredAuditSnapshot,
-  type StoredDeadLetter,
   type StoredMetrics,
+  type StoredRecordByKind,
+  type StoreFailure,
 } from "@papyra/core";
 import { BlockingConnection } from "./blocking.js";
 import { CommandGate } from "./command-gate.js";
@@ -34,10 +26,10 @@ import { openConnection, type StoreConnection } from "./connection.js";
 import type { StoreContext } from "./context.js";
 import { serverDiagnostics } from "./diagnostics.js";
 import { assertStoreExists } from "./existence.js";
-import { type StoreKeys, type StreamName, type StreamRecords, storeKeys } from "./keys.js";
+import { type StoreKeys, type StreamName, storeKeys } from "./keys.js";
 import { listStream } from "./listing.js";
 import type { RedisClient, RedisCliOptions } from "./options.js";
-import { recoverStreams } from "./recover.js";
+import { recoverStreams, validateStreamsRecoveryConfig } from "./recover.js";
 import { toSafeError } from "./safe-error.js";
 import { scanStreams } from "./scan.js";
 import { StoredMetricsSync } from "./stored-metrics.js";
@@ -59,22 +51,19 @@ export interface StoreMetrics extends MetricsSource {
  * A Papyra store on Redis Streams: one stream per record kind, each entry one `data` field
  * holding the record's JSON. Open it with {@link openRedisStore}.
  */
-export class RedisStore extends StreamReads implements PersistenceBackend {
+export class RedisStore extends StreamReads {
   /** Every key the store uses. */
   readonly keys: StoreKeys;
   /** Where the store lives, for messages: `prefix:systemId@endpoint`, password masked. */
   readonly location: string;
   /** The retention policy in force (`{}`: keep everything). */
   readonly retention: RetentionPolicy;
-  readonly #metrics: PersistenceMetrics;
   readonly #connection: StoreConnection;
   readonly #gate: CommandGate;
   readonly #context: StoreContext;
   readonly #stored: StoredMetricsSync;
   readonly #blocking: BlockingConnection;
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #trim: TrimOnWrite;
-  #closed: Promise<void> | null = null;
 
   /** Use {@link openRedisStore}. */
   constructor(connection: StoreConnection, options: RedisCliOptions) {
@@ -100,7 +89,6 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
     };
     const blocking = new BlockingConnection(connection.client, options, connection.secrets);
     super(context, () => blocking.call);
-    this.#metrics = metrics;
     this.keys = keys;
     this.location = location;
     this.retention = options.retention ?? {};
@@ -115,11 +103,6 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
   /** The ioredis client in use (yours, if you passed one). */
   get client(): RedisClient {
     return this.#connection.client;
-  }
-
-  /** In-process counters (this process only; see {@link readStoredMetrics} for all). */
-  get metrics(): StoreMetrics {
-    return this.#metrics;
   }
 
   /**
@@ -145,50 +128,32 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
     await this.#stored.start();
   }
 
-  recordEvent(event: ActorEvent): Promise<void> {
-    return this.#record("event", event);
-  }
-
-  recordAudit(audit: AuditSnapshot): Promise<void> {
-    return this.#record("audit", audit);
-  }
-
-  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
-    return this.#record("dead_letter", deadLetter);
-  }
-
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
-    if (this.#closed) {
-      // A write racing close() settles once the close has: it never overtakes the flush.
-      await this.#closed.catch(() => {});
-      throw new PersistenceClosedError();
-    }
-    let line: string;
-    try {
-      line = encodeRecord(kind, record);
-    } catch (error) {
-      this.#metrics.increment("write_errors");
-      throw error;
-    }
-    const write = this.#write(kind, line);
-    this.#pending.add(write);
-    try {
-      await write;
-    } finally {
-      this.#pending.delete(write);
-    }
-  }
-
-  async #write(kind: RecordKind, line: string): Promise<void> {
+  /** Appends the line to its kind's stream, trimmed as retention's count rule says. */
+  protected override async writeLine(kind: RecordKind, line: string): Promise<void> {
     const key = this.keys.streams[KIND_STREAM[kind]];
     const trim = this.#trim.args(key);
-    try {
-      await this.#context.call((client) => client.xadd(key, ...trim, "*", "data", line));
-      this.#metrics.increment("records_written");
-      this.#metrics.increment("bytes_written", lineBytes(line));
-    } catch (error) {
-      this.#metrics.increment("write_errors");
-      throw this.#unavailable(`store ${kind} record in`, error);
+    await this.#context.call((client) => client.xadd(key, ...trim, "*", "data", line));
+  }
+
+  /** Reads the kind's stream newest first, so a limit costs work proportional to it. */
+  protected override readRecords<K extends RecordKind>(
+    kind: K,
+    query: NormalizedListQuery,
+  ): Promise<StoredRecordByKind[K][]> {
+    return listStream(this.#context, KIND_STREAM[kind], query) as Promise<StoredRecordByKind[K][]>;
+  }
+
+  /** Papyra errors and the caller's abort pass; a failed Redis call becomes unavailable. */
+  protected override storeError(error: unknown, failure: StoreFailure): unknown {
+    if (isPapyraError(error)) return error;
+    if (failure.signal?.aborted && error === failure.signal.reason) return error;
+    switch (failure.operation) {
+      case "record":
+        return this.#unavailable(`store ${failure.kind} record in`, error);
+      case "list":
+        return this.#unavailable(`list ${KIND_STREAM[failure.kind ?? "event"]} from`, error);
+      default:
+        return this.#unavailable(`${failure.operation} the store in`, error);
     }
   }
 
@@ -201,102 +166,46 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
     );
   }
 
-  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
-    return this.#list("events", query);
-  }
-
-  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
-    return this.#list("audits", query);
-  }
-
-  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
-    return this.#list("dead_letters", query);
-  }
-
-  async #list<S extends StreamName>(
-    stream: S,
-    query: ListQuery | undefined,
-  ): Promise<StreamRecords[S][]> {
-    try {
-      const records = await listStream(this.#context, stream, query);
-      this.#metrics.increment("records_read", records.length);
-      return records;
-    } catch (error) {
-      this.#metrics.increment("read_errors");
-      if (error instanceof PersistenceValidationError) throw error;
-      throw this.#unavailable(`list ${stream} from`, error);
+  /** A scan's `sampleSize` must be a whole number of entries. */
+  protected override async beforeMaintenance(
+    operation: MaintenanceOperation,
+    options: ScanOptions,
+  ): Promise<void> {
+    const sampleSize = options.sampleSize;
+    if (operation !== "scan" || sampleSize === undefined) return;
+    if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) {
+      throw new PersistenceValidationError("scan options", [
+        { path: "sampleSize", message: "sampleSize must be a non-negative whole number" },
+      ]);
     }
+  }
+
+  /** Quarantine may use the quarantine streams alone when a quarantinePrefix was given. */
+  protected override validateRecovery(config: RecoveryConfig): void {
+    validateStreamsRecoveryConfig(config, this.#context.options.quarantinePrefix !== undefined);
   }
 
   /**
    * Checks every entry of the three streams (or, with `sampleSize`, the newest N of each)
    * without changing anything. Anomalies name the stream key and the entry id.
    */
-  async scan(options: ScanOptions = {}): Promise<ScanReport> {
-    const sampleSize = options.sampleSize;
-    if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && sampleSize >= 0)) {
-      throw new PersistenceValidationError("scan options", [
-        { path: "sampleSize", message: "sampleSize must be a non-negative whole number" },
-      ]);
-    }
-    this.#metrics.increment("scan_operations");
-    const report = await this.#unavailableOnError(
-      "scan",
-      () => scanStreams(this.#context, options),
-      options.signal,
-    );
-    this.#metrics.increment("anomaly_detected", report.anomalies.length);
-    return report;
+  protected override scanStore(options: ScanOptions): Promise<ScanReport> {
+    return scanStreams(this.#context, options);
   }
 
   /**
    * Deletes damaged entries (`repair`), or copies each aside first (`quarantine`: to the
    * quarantine stream, and to an NDJSON file in `quarantineDir` when one is given).
    */
-  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    // A dry run changes nothing, counters included.
-    if (config?.dryRun !== true) this.#metrics.increment("recovery_attempts");
-    try {
-      const report = await this.#unavailableOnError(
-        "recover",
-        () => recoverStreams(this.#context, config),
-        config.signal,
-      );
-      this.#metrics.increment("anomaly_detected", report.scan_before.anomalies.length);
-      return report;
-    } catch (error) {
-      this.#metrics.increment("recovery_failures");
-      throw error;
-    }
+  protected override async recoverStore(config: RecoveryConfig): Promise<RecoveryReport> {
+    const report = await recoverStreams(this.#context, config);
+    this.metrics.increment("anomaly_detected", report.scan_before.anomalies.length);
+    return report;
   }
 
   /** Removes exactly what retention excludes; refuses on damage. */
-  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    if (options?.dryRun !== true) this.#metrics.increment("compactions_triggered");
-    try {
-      return await this.#unavailableOnError(
-        "compact",
-        () => compactStreams(this.#context, options),
-        options.signal,
-      );
-    } catch (error) {
-      this.#metrics.increment("compaction_errors");
-      throw error;
-    }
-  }
-
-  async #unavailableOnError<T>(
-    operation: string,
-    run: () => Promise<T>,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof PapyraError) throw error;
-      if (signal?.aborted && error === signal.reason) throw error;
-      throw this.#unavailable(`${operation} the store in`, error);
-    }
+  protected override compactStore(options: CompactOptions): Promise<CompactionReport> {
+    return compactStreams(this.#context, options);
   }
 
   /** The counters of every process using this store, since the last reset. */
@@ -323,14 +232,9 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
   }
 
   /** Waits for pending writes, stores the counters, and disconnects a client it created. */
-  close(): Promise<void> {
-    this.#closed ??= this.#close();
-    return this.#closed;
-  }
-
-  async #close(): Promise<void> {
+  protected override async closeStore(): Promise<void> {
     // Every pending call settles within commandTimeoutMs, so neither wait can hang.
-    await Promise.allSettled([...this.#pending]);
+    await this.settleWrites();
     this.#stored.stop();
     await this.#stored.flush();
     await this.#release();
@@ -343,9 +247,5 @@ export class RedisStore extends StreamReads implements PersistenceBackend {
     const client = this.#connection.client;
     if (client.status === "ready") await this.#context.call((c) => c.quit()).catch(() => {});
     client.disconnect();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }

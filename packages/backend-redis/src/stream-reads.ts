@@ -1,7 +1,7 @@
 import {
   type FollowOptions,
   type IterateQuery,
-  PapyraError,
+  isPapyraError,
   PersistenceUnavailableError,
   type RecordKind,
   type StoredRecordByKind,
@@ -12,20 +12,16 @@ import type { RedisCall, StoreContext } from "./context.js";
 import { toSafeError } from "./safe-error.js";
 import { followStream, iterateStreams } from "./streaming.js";
 
-/** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
-async function* countedReads<T>(
+/** Names the store in a failed Redis call of a streamed read (the base counts the failure). */
+async function* namingFailures<T>(
   context: StoreContext,
   records: AsyncIterable<T>,
 ): AsyncGenerator<T> {
   try {
-    for await (const record of records) {
-      context.metrics.increment("records_read");
-      yield record;
-    }
+    yield* records;
   } catch (error) {
     if (error instanceof Error && error.name === "AbortError") throw error;
-    context.metrics.increment("read_errors");
-    if (error instanceof PapyraError) throw error;
+    if (isPapyraError(error)) throw error;
     // The gate's errors are already safe (password masked); say which store could not be read.
     const cause = toSafeError(error, context.secrets);
     throw new PersistenceUnavailableError(
@@ -39,18 +35,21 @@ async function* countedReads<T>(
  * The store's streamed reads (`iterate`, `follow`) on top of its consumer-group access: the
  * optional streaming capabilities of @papyra/core's contract.
  */
-export class StreamReads extends ConsumerGroups {
+export abstract class StreamReads extends ConsumerGroups {
   readonly #streamContext: StoreContext;
 
   /** `blocking` gives calls on a connection of the store's own for blocking reads. */
-  constructor(context: StoreContext, blocking: () => RedisCall) {
+  protected constructor(context: StoreContext, blocking: () => RedisCall) {
     super(context, blocking);
     this.#streamContext = context;
   }
 
   /** Streams the selected kinds' records oldest first, a page at a time, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
-    return countedReads(this.#streamContext, iterateStreams(this.#streamContext, query));
+    const context = this.#streamContext;
+    return this.streamRecords("iterate", () =>
+      namingFailures(context, iterateStreams(context, query)),
+    );
   }
 
   /**
@@ -61,6 +60,9 @@ export class StreamReads extends ConsumerGroups {
     kind: K,
     options: FollowOptions<K>,
   ): AsyncGenerator<StoredRecordByKind[K]> {
-    return countedReads(this.#streamContext, followStream(this.#streamContext, kind, options));
+    const context = this.#streamContext;
+    return this.streamRecords("follow", () =>
+      namingFailures(context, followStream(context, kind, options)),
+    );
   }
 }

@@ -5,6 +5,8 @@ export {
   type ResolvedRotatingOptions,
   type RotatingStoreOptions,
   resolveOptions,
+  rotatingBackendOptionsSchema,
+  rotatingOptionFields,
   rotatingOptionsSchema,
 } from "./options.js";
 export {
@@ -13,4 +15,4 @@ export {
   type SegmentFile,
   SegmentSet,
 } from "./segments.js";
-export { openRotatingStore, RotatingFileBackend, type RotatingStoreInternals } from "./store.js";
+export { openRotatingStore, RotatingFileBackend } from "./store.js";

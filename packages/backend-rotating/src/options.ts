@@ -1,32 +1,11 @@
-import {
-  PersistenceConfigurationError,
-  type RetentionPolicy,
-  retentionPolicySchema,
-  toValidationIssues,
-} from "@papyra/core";
+import { parseOptions, type RetentionPolicy, retentionPolicySchema } from "@papyra/core";
 import { z } from "zod";
 
 /** Default size of one segment: 10 MiB. */
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES: number = 10 * 1024 * 1024;
 
 /** Default number of files in the set: the active file plus four rotated ones. */
-export const DEFAULT_MAX_FILES = 5;
-
-/** Options of {@link openRotatingStore}. */
-export interface RotatingStoreOptions {
-  /** Path of the active segment; rotated segments are `path.1` (newest) … `path.(maxFiles-1)`. */
-  path: string;
-  /** Size limit of one segment in bytes (default 10 MiB). A larger record gets a segment of its own. */
-  maxBytes?: number;
-  /** Number of files in the set, the active one included (default 5, at least 2). */
-  maxFiles?: number;
-  /** `"os"` (default): resolved once handed to the OS. `"fsync"`: resolved once on disk. */
-  durability?: "os" | "fsync";
-  /** Retention applied on every read and physically by `compact()`. */
-  retention?: RetentionPolicy;
-  /** Open without the writer lock: reading, scanning and inspecting only (compaction and recovery take the lock themselves). */
-  readOnly?: boolean;
-}
+export const DEFAULT_MAX_FILES: number = 5;
 
 /** Options with defaults filled in. */
 export interface ResolvedRotatingOptions {
@@ -38,8 +17,17 @@ export interface ResolvedRotatingOptions {
   readOnly: boolean;
 }
 
+/** The field schemas of the rotating store's options. */
+export type RotatingOptionFields = {
+  path: z.ZodString;
+  maxBytes: z.ZodOptional<z.ZodNumber>;
+  maxFiles: z.ZodOptional<z.ZodNumber>;
+  durability: z.ZodOptional<z.ZodEnum<{ os: "os"; fsync: "fsync" }>>;
+  retention: z.ZodOptional<z.ZodType<RetentionPolicy>>;
+};
+
 /** Field schemas shared by {@link rotatingOptionsSchema} and the backend definition. */
-export const rotatingOptionFields = {
+export const rotatingOptionFields: RotatingOptionFields = {
   path: z
     .string({ error: "path must be a string" })
     .min(1, "path must not be empty")
@@ -60,25 +48,35 @@ export const rotatingOptionFields = {
     .enum(["os", "fsync"], { error: 'durability must be "os" or "fsync"' })
     .optional()
     .describe('"os" (default): survives a process crash; "fsync": survives power loss'),
+  retention: retentionPolicySchema
+    .optional()
+    .describe("Retention policy: maxRecords, maxAgeSeconds, maxTotalBytes"),
 };
 
+/** The schema the backend definition publishes: the CLI's options, one flag per field. */
+export const rotatingBackendOptionsSchema: z.ZodObject<RotatingOptionFields> =
+  z.object(rotatingOptionFields);
+
 /** zod schema of {@link RotatingStoreOptions}; unknown keys are errors so typos do not pass. */
-export const rotatingOptionsSchema = z.strictObject({
+export const rotatingOptionsSchema: z.ZodObject<
+  RotatingOptionFields & { readOnly: z.ZodOptional<z.ZodBoolean> },
+  z.core.$strict
+> = z.strictObject({
   ...rotatingOptionFields,
-  retention: retentionPolicySchema.optional(),
-  readOnly: z.boolean({ error: "readOnly must be true or false" }).optional(),
+  readOnly: z
+    .boolean({ error: "readOnly must be true or false" })
+    .optional()
+    .describe(
+      "Open without the writer lock: reading, scanning and inspecting only (compaction and recovery take the lock themselves)",
+    ),
 });
+
+/** Options of `openRotatingStore`, as {@link rotatingOptionsSchema} accepts them. */
+export type RotatingStoreOptions = z.input<typeof rotatingOptionsSchema>;
 
 /** Validates options and fills in defaults; throws PersistenceConfigurationError listing every bad field. */
 export function resolveOptions(raw: unknown): ResolvedRotatingOptions {
-  const result = rotatingOptionsSchema.safeParse(raw ?? {});
-  if (!result.success) {
-    throw new PersistenceConfigurationError(
-      "Invalid options for the rotating file store:",
-      toValidationIssues(result.error),
-    );
-  }
-  const o = result.data;
+  const o = parseOptions(rotatingOptionsSchema, raw, "options for the rotating file store");
   return {
     path: o.path,
     maxBytes: o.maxBytes ?? DEFAULT_MAX_BYTES,

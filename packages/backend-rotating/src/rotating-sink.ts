@@ -1,7 +1,6 @@
 import { rename, stat, unlink } from "node:fs/promises";
 import {
   AppendFile,
-  type AppendFs,
   type BatchSink,
   BatchWriteError,
   batchBytes,
@@ -9,6 +8,7 @@ import {
   type LineBatch,
   sealTornTail,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { planBatch } from "./rotation-plan.js";
 import type { SegmentSet } from "./segments.js";
 

@@ -15,8 +15,6 @@ import type {
   StreamedRecord,
 } from "@papyra/core";
 import {
-  type AppendFs,
-  countedReads,
   FileStore,
   followFiles,
   listFromTail,
@@ -27,6 +25,7 @@ import {
   type ScanEffects,
   scanFile,
 } from "@papyra/ndjson";
+import type { AppendFs } from "@papyra/ndjson/testing";
 import { compactSet } from "./compact-set.js";
 import { isMissing } from "./errors.js";
 import {
@@ -116,7 +115,7 @@ export class RotatingFileBackend extends FileStore {
   /** Streams the set's records oldest first in bounded memory, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
     const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
-    return countedReads(this.metrics, iterateSet(this.#set, query, options));
+    return this.streamRecords("iterate", () => iterateSet(this.#set, query, options));
   }
 
   /** The stored backlog of `kind`, then each record appended (across rotations) until aborted. */
@@ -128,7 +127,7 @@ export class RotatingFileBackend extends FileStore {
   ): AsyncGenerator<StoredRecordByKind[K]> {
     const { path, maxFiles, retention, maxLineBytes } = this;
     const follow = followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });
-    return countedReads(this.metrics, follow);
+    return this.streamRecords("follow", () => follow);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { encodeRecord, lineBytes, parseBackendOptions, runStartupCheck } from "@papyra/core";
-import { type AppendFs, nodeAppendFs } from "@papyra/ndjson";
+import { type AppendFs, nodeAppendFs } from "@papyra/ndjson/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { backend, openRotatingStore, RotatingFileBackend } from "../src/index.js";
 import { event, filesOf, makeTempDir, removeDir } from "./helpers.js";

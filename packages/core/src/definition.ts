@@ -52,6 +52,27 @@ export function defineBackend<Options>(
 }
 
 /**
+ * Validates a backend's options with its schema; throws PersistenceConfigurationError (the
+ * CLI's exit 78) listing every bad field, headed by `subject` (e.g. `"JSON store options"`).
+ * Every first-party backend validates its options through this, once, so bad options are the
+ * same error whichever way they come in.
+ */
+export function parseOptions<Options>(
+  schema: z.ZodType<Options>,
+  raw: unknown,
+  subject: string,
+): Options {
+  const result = schema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new PersistenceConfigurationError(
+      `Invalid ${subject}:`,
+      toValidationIssues(result.error),
+    );
+  }
+  return result.data;
+}
+
+/**
  * Validates options against a definition's schema; throws PersistenceConfigurationError
  * listing every bad field.
  */
@@ -59,14 +80,7 @@ export function parseBackendOptions<Options>(
   definition: BackendDefinition<Options>,
   raw: unknown,
 ): Options {
-  const result = definition.optionsSchema.safeParse(raw ?? {});
-  if (!result.success) {
-    throw new PersistenceConfigurationError(
-      `Invalid options for backend "${definition.name}":`,
-      toValidationIssues(result.error),
-    );
-  }
-  return result.data;
+  return parseOptions(definition.optionsSchema, raw, `options for backend "${definition.name}"`);
 }
 
 /** True when `value` looks like a backend definition of a supported contract version. */

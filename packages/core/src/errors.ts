@@ -1,3 +1,6 @@
+import type { ScanReport } from "./reports.js";
+import type { StartupCheckResult, StartupFailureReason } from "./startup.js";
+
 /** Stable machine-readable codes carried by every Papyra error. */
 export const ErrorCode = {
   closed: "PAPYRA_CLOSED",
@@ -24,6 +27,22 @@ export class PapyraError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/**
+ * Whether `error` is a Papyra error, judged by its stable `code` rather than `instanceof`, so
+ * it holds across package copies and bundles.
+ */
+export function isPapyraError(error: unknown): error is PapyraError {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return error instanceof Error && typeof code === "string" && KNOWN_CODES.has(code);
+}
+
+/** Whether `error` carries the Papyra error code `code` (see {@link isPapyraError}). */
+export function hasErrorCode(error: unknown, code: ErrorCode): boolean {
+  return isPapyraError(error) && error.code === code;
 }
 
 /** Thrown by `record*` (and other calls) after `close()` was called on the backend. */
@@ -161,5 +180,23 @@ export class PersistenceNotAStoreError extends PapyraError {
   constructor(location: string, message: string, options?: { cause?: unknown }) {
     super(ErrorCode.notAStore, message, options);
     this.location = location;
+  }
+}
+
+/** The store is not fit to start on; carries the scan (and recovery) that showed it. */
+export class PersistenceStartupError extends PapyraError {
+  readonly reason: StartupFailureReason;
+  readonly scan: ScanReport | null;
+  readonly result: StartupCheckResult | null;
+
+  constructor(
+    reason: StartupFailureReason,
+    message: string,
+    details: { scan?: ScanReport | null; result?: StartupCheckResult | null; cause?: unknown } = {},
+  ) {
+    super(ErrorCode.startup, message, { cause: details.cause });
+    this.reason = reason;
+    this.scan = details.scan ?? null;
+    this.result = details.result ?? null;
   }
 }

@@ -3,7 +3,7 @@ import type { ListQuery } from "./backend.js";
 import { parseOrThrow } from "./validation.js";
 
 /** zod schema of {@link ListQuery}: limit a non-negative integer, since/until finite seconds. */
-export const listQuerySchema = z
+export const listQuerySchema: z.ZodType<ListQuery> = z
   .strictObject({
     limit: z
       .number({ error: "limit must be a number" })

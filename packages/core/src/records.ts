@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** An actor's address: `"system:actor_id"` or `{ system, actor_id }`. Extra fields are kept. */
-export const actorAddressSchema = z.union([
+export const actorAddressSchema: z.ZodType<ActorAddress> = z.union([
   z.string(),
   z.looseObject({ system: z.string(), actor_id: z.union([z.string(), z.number()]) }),
 ]);
@@ -17,7 +17,7 @@ const timestamp = z.number().finite();
 // has what `list*` returns (reading is liberal).
 
 /** A lifecycle event (`ActorStarted`, `ActorCrashed`, ...) to write. Unknown fields are kept. */
-export const actorEventSchema = z.looseObject({
+export const actorEventSchema: z.ZodType<ActorEvent> = z.looseObject({
   system_id: z.string(),
   actor_address: actorAddressSchema,
   event_type: z.string(),
@@ -26,7 +26,7 @@ export const actorEventSchema = z.looseObject({
 });
 
 /** An audit snapshot of a running system, to write. Unknown fields are kept. */
-export const auditSnapshotSchema = z.looseObject({
+export const auditSnapshotSchema: z.ZodType<AuditSnapshot> = z.looseObject({
   system_id: z.string(),
   timestamp,
   total_actors: z.number().int(),
@@ -40,7 +40,7 @@ export const auditSnapshotSchema = z.looseObject({
 });
 
 /** A message that could not be delivered, to write. Unknown fields are kept. */
-export const deadLetterSchema = z.looseObject({
+export const deadLetterSchema: z.ZodType<DeadLetter> = z.looseObject({
   system_id: z.string(),
   target: z.union([actorAddressSchema, z.null()]),
   message_type: z.string(),
@@ -100,7 +100,7 @@ export interface RecordByKind {
 }
 
 /** The zod schema of each record kind as written (without the `kind` field). */
-export const recordSchemas = {
+export const recordSchemas: { readonly [K in RecordKind]: z.ZodType<RecordByKind[K]> } = {
   event: actorEventSchema,
   audit: auditSnapshotSchema,
   dead_letter: deadLetterSchema,

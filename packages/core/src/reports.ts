@@ -95,7 +95,9 @@ export interface RecoveryConfig {
 const flag = (name: string) => z.boolean({ error: `${name} must be true or false` }).optional();
 
 /** zod schema of the serialisable part of {@link RecoveryConfig}. */
-export const recoveryConfigSchema = z
+export const recoveryConfigSchema: z.ZodType<
+  Pick<RecoveryConfig, "mode" | "quarantineDir" | "force" | "dryRun">
+> = z
   .object({
     mode: z.enum(RECOVERY_MODES, {
       error: () => `mode must be one of ${RECOVERY_MODES.join(", ")}`,
@@ -178,7 +180,7 @@ export interface CompactOptions {
 }
 
 /** zod schema of the serialisable part of {@link CompactOptions}. */
-export const compactOptionsSchema = z.object({
+export const compactOptionsSchema: z.ZodType<Pick<CompactOptions, "force" | "dryRun">> = z.object({
   force: flag("force"),
   dryRun: flag("dryRun"),
 });

@@ -16,7 +16,7 @@ export interface RetentionPolicy {
 }
 
 /** zod schema of {@link RetentionPolicy}; unknown keys are errors so typos do not pass silently. */
-export const retentionPolicySchema = z.strictObject({
+export const retentionPolicySchema: z.ZodType<RetentionPolicy> = z.strictObject({
   maxRecords: z.number().int().nonnegative().optional(),
   maxAgeSeconds: z.number().positive().finite().optional(),
   maxTotalBytes: z.number().int().nonnegative().optional(),

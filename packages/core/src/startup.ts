@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PersistenceBackend } from "./backend.js";
-import { ErrorCode, PapyraError } from "./errors.js";
+import { ErrorCode, PersistenceStartupError } from "./errors.js";
 import {
   isClean,
   type Progress,
@@ -58,24 +58,6 @@ export type StartupFailureReason =
   | "still_damaged"
   | "recovery_unsupported"
   | "timeout";
-
-/** The store is not fit to start on; carries the scan (and recovery) that showed it. */
-export class PersistenceStartupError extends PapyraError {
-  readonly reason: StartupFailureReason;
-  readonly scan: ScanReport | null;
-  readonly result: StartupCheckResult | null;
-
-  constructor(
-    reason: StartupFailureReason,
-    message: string,
-    details: { scan?: ScanReport | null; result?: StartupCheckResult | null; cause?: unknown } = {},
-  ) {
-    super(ErrorCode.startup, message, { cause: details.cause });
-    this.reason = reason;
-    this.scan = details.scan ?? null;
-    this.result = details.result ?? null;
-  }
-}
 
 const callback = z.custom<(progress: Progress) => void>((v) => typeof v === "function", {
   message: "onProgress must be a function",

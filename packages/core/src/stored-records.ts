@@ -16,7 +16,7 @@ const wholeNumber = z
   .refine((value) => Number.isInteger(value), { message: "expected a whole number" });
 
 /** A stored lifecycle event as read back: `actor_address` may be any JSON. */
-export const storedActorEventSchema = z.looseObject({
+export const storedActorEventSchema: z.ZodType<StoredActorEvent> = z.looseObject({
   system_id: z.string(),
   actor_address: anyJson,
   event_type: z.string(),
@@ -25,7 +25,7 @@ export const storedActorEventSchema = z.looseObject({
 });
 
 /** A stored audit snapshot as read back: counts may exceed 2^53 (read as the nearest double). */
-export const storedAuditSnapshotSchema = z.looseObject({
+export const storedAuditSnapshotSchema: z.ZodType<StoredAuditSnapshot> = z.looseObject({
   system_id: z.string(),
   timestamp,
   total_actors: wholeNumber,
@@ -39,7 +39,7 @@ export const storedAuditSnapshotSchema = z.looseObject({
 });
 
 /** A stored dead letter as read back: `target` and `payload` may be any JSON. */
-export const storedDeadLetterSchema = z.looseObject({
+export const storedDeadLetterSchema: z.ZodType<StoredDeadLetter> = z.looseObject({
   system_id: z.string(),
   target: anyJson,
   message_type: z.string(),

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { readJsonFile, writeJsonAtomic } from "./json-file.js";
 
 /** How many bytes before a checkpoint's offset are hashed to recognise the same content. */
-export const CHECKPOINT_HASH_BYTES = 64 * 1024;
+export const CHECKPOINT_HASH_BYTES: number = 64 * 1024;
 
 /**
  * Where the last clean full scan of a file ended: its offset, line number, the file's identity
@@ -23,7 +23,7 @@ export interface ScanCheckpoint {
 }
 
 /** zod schema of a {@link ScanCheckpoint}, for validating checkpoints read back from disk. */
-export const scanCheckpointSchema = z.object({
+export const scanCheckpointSchema: z.ZodType<ScanCheckpoint> = z.object({
   offset: z.number().int().nonnegative(),
   nextLine: z.number().int().positive(),
   records: z.number().int().nonnegative(),

@@ -46,9 +46,11 @@ export async function compactFile(
 ): Promise<FileCompactionResult> {
   const planner = new RetentionPlanner(policy, options.now);
   const plan = new LinePlan(hasAgeRule(policy));
+  const halves = twoPassProgress(options.onProgress);
   const scan = await scanFile(path, {
     maxLineBytes: options.maxLineBytes,
     signal: options.signal,
+    onProgress: halves.first,
     onRecord: (info) => {
       planner.observe(info);
       plan.record(info);
@@ -75,7 +77,7 @@ export async function compactFile(
     dryRun: options.dryRun,
     maxLineBytes: options.maxLineBytes,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress: halves.second,
     plannedFor: { size: scan.endOffset, lines: plan.lines },
     planned: (index, view) => {
       const kind = plan.kindAt(index);
@@ -92,6 +94,26 @@ export async function compactFile(
     removedRecords: rewrite.droppedByRetention,
     beforeBytes: rewrite.bytesBefore,
     afterBytes: rewrite.bytesAfter,
+  };
+}
+
+/**
+ * Progress of a compaction's two passes as one `compact` phase over the file's size: pass one
+ * (check and plan) fills the first half, pass two (rewrite) the second, so an operator sees
+ * progress from the start instead of silence until the rewrite begins.
+ */
+function twoPassProgress(onProgress: ((p: Progress) => void) | undefined): {
+  first?: (p: Progress) => void;
+  second?: (p: Progress) => void;
+} {
+  if (!onProgress) return {};
+  const half = (p: Progress, base: number): Progress => {
+    const total = p.total ?? 0;
+    return { phase: "compact", done: Math.floor(base * total + p.done / 2), total, unit: p.unit };
+  };
+  return {
+    first: (p) => onProgress(half(p, 0)),
+    second: (p) => onProgress(half(p, 0.5)),
   };
 }
 

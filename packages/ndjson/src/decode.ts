@@ -1,7 +1,7 @@
 import { type DecodedLine, decodeLine } from "@papyra/core";
 
 /** Lines longer than this (in bytes, without the newline) are CORRUPTED_LINE and never buffered whole. */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES: number = 16 * 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -21,6 +21,8 @@ export function decodeLineBytes(bytes: Uint8Array | null): DecodedLine {
 }
 
 /** True when a decoded line is a record worth keeping (a known or an unknown kind). */
-export function isKeptRecord(decoded: DecodedLine): boolean {
+export function isKeptRecord(
+  decoded: DecodedLine,
+): decoded is Extract<DecodedLine, { type: "record" | "unknown_kind" }> {
   return decoded.type === "record" || decoded.type === "unknown_kind";
 }

@@ -159,6 +159,22 @@ export async function resetMetricsFile(
 export interface DurableMetricsOptions {
   /** How often to flush while counters moved. Default 1000 ms. */
   intervalMs?: number;
+  /**
+   * Set for a read-only instance: it creates no sidecar beside data in which it found only
+   * damage (a file that is not a store), see {@link seenAStore}.
+   */
+  readOnly?: boolean;
+  /** For a read-only instance: true once its scans found a record (the data is a store). */
+  foundRecords?: () => boolean;
+}
+
+/**
+ * Whether counts may create a missing sidecar for a read-only instance: records were read, or
+ * nothing damaged was seen. A scan or listing of a text file (only damage, no record) leaves no
+ * dot-file beside it.
+ */
+export function seenAStore(delta: MetricsSnapshot): boolean {
+  return delta.records_read > 0 || (delta.anomaly_detected === 0 && delta.read_errors === 0);
 }
 
 /**
@@ -172,6 +188,8 @@ export class DurableMetrics {
   readonly path: string;
   readonly #metrics: PersistenceMetrics;
   readonly #intervalMs: number;
+  readonly #readOnly: boolean;
+  readonly #foundRecords: () => boolean;
   #timer: NodeJS.Timeout | null = null;
   #holds = 0;
   #generation: number | null = null;
@@ -181,6 +199,8 @@ export class DurableMetrics {
     this.path = path;
     this.#metrics = metrics;
     this.#intervalMs = options.intervalMs ?? 1000;
+    this.#readOnly = options.readOnly ?? false;
+    this.#foundRecords = options.foundRecords ?? (() => false);
   }
 
   /** Reads the current generation and starts the periodic flush (the timer never keeps the process alive). */
@@ -255,12 +275,17 @@ export class DurableMetrics {
       if (this.#adopt(current.generation)) return;
       if (!this.#metrics.dirty) return;
       const delta: MetricsSnapshot = this.#metrics.takeDelta();
+      if (this.#readOnly && !this.#mayCreate(delta) && !(await exists(this.path))) return;
       await writeJsonAtomic(this.path, {
         counters: addMetrics(current.counters, delta),
         since: current.since,
         generation: current.generation,
       });
     });
+  }
+
+  #mayCreate(delta: MetricsSnapshot): boolean {
+    return this.#foundRecords() || seenAStore(delta);
   }
 
   /** Adopts a reset made elsewhere: counting restarts from zero. True when one happened. */

@@ -2,9 +2,7 @@ import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   ErrorCode,
-  type ListQuery,
-  type NormalizedListQuery,
-  normalizeListQuery,
+  hasErrorCode,
   type PersistenceMetrics,
   PersistenceNotFoundError,
   PersistenceUnavailableError,
@@ -51,7 +49,7 @@ export interface Writing {
 }
 
 /** Writers open in this process, by path: other instances' maintenance pauses them instead of failing on the lock. */
-export const writersInProcess = new Map<string, Writing>();
+export const writersInProcess: Map<string, Writing> = new Map<string, Writing>();
 
 /**
  * Opens a store for writing: takes the writer lock (honouring a first-release lock), migrates
@@ -73,7 +71,7 @@ export async function openWriting(
     return { lock, sink, writer: new GroupCommitWriter(sink, { durability, metrics }) };
   } catch (error) {
     await lock.release();
-    throw error instanceof PersistenceUnavailableError
+    throw hasErrorCode(error, ErrorCode.unavailable)
       ? error
       : new PersistenceUnavailableError(
           `Cannot open ${label} ${path}: ${(error as Error).message}`,
@@ -156,36 +154,6 @@ export class MaintenanceGate {
       });
     this.#chain = run;
     return run;
-  }
-}
-
-/**
- * A `list*` answer with its counters: a bad query counts in `read_errors` (and rejects as it
- * is), a read counts `records_read`, a failed read `read_errors` and becomes a
- * PersistenceUnavailableError naming the store (`what`).
- */
-export async function countedListing<T>(
-  metrics: PersistenceMetrics,
-  what: string,
-  query: ListQuery | undefined,
-  read: (query: NormalizedListQuery) => Promise<T[]>,
-): Promise<T[]> {
-  let normalized: NormalizedListQuery;
-  try {
-    normalized = normalizeListQuery(query);
-  } catch (error) {
-    metrics.increment("read_errors");
-    throw error;
-  }
-  try {
-    const records = await read(normalized);
-    metrics.increment("records_read", records.length);
-    return records;
-  } catch (error) {
-    metrics.increment("read_errors");
-    throw new PersistenceUnavailableError(`Cannot read ${what}: ${(error as Error).message}`, {
-      cause: error,
-    });
   }
 }
 

@@ -1,16 +1,10 @@
 import { stat } from "node:fs/promises";
 import {
-  type ActorEvent,
-  type AuditSnapshot,
   type CompactionReport,
   type CompactOptions,
-  type DeadLetter,
   encodeRecord,
-  type ListQuery,
-  type NormalizedListQuery,
-  type PersistenceBackend,
+  MaintainableBackendBase,
   PersistenceClosedError,
-  PersistenceMetrics,
   PersistenceUnavailableError,
   PersistenceValidationError,
   type RecordByKind,
@@ -20,19 +14,13 @@ import {
   type RetentionPolicy,
   type ScanOptions,
   type ScanReport,
-  type StoredActorEvent,
-  type StoredAuditSnapshot,
-  type StoredDeadLetter,
   type StoredMetrics,
-  type StoredRecordByKind,
-  validateCompactOptions,
-  validateRecoveryConfig,
+  type StoreFailure,
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
 import { DurableMetrics } from "./durable-metrics.js";
 import {
   checkStoreLocation,
-  countedListing,
   type FileStoreSettings,
   holdingMetrics,
   MaintenanceGate,
@@ -58,7 +46,7 @@ export type { FileStoreSettings, ScanEffects, StoreSink } from "./file-store-par
  * differs: its sink ({@link start}), how a listing reads ({@link readRecords}), and scan,
  * repair and compaction over its files.
  */
-export abstract class FileStore implements PersistenceBackend {
+export abstract class FileStore extends MaintainableBackendBase {
   /** Absolute path of the store's (active) NDJSON file. */
   readonly path: string;
   /** When a `record*` promise resolves: handed to the OS, or on disk. */
@@ -67,8 +55,6 @@ export abstract class FileStore implements PersistenceBackend {
   readonly readOnly: boolean;
   /** The retention policy applied on reads and by `compact()`. */
   readonly retention: RetentionPolicy;
-  /** This process's counters (the store-wide ones: {@link readStoredMetrics}). */
-  readonly metrics = new PersistenceMetrics();
   /** Largest line (without its newline) reads accept; `record*` refuse anything longer. */
   protected readonly maxLineBytes: number;
   /** The lock, metrics and checkpoint files beside the store. */
@@ -80,12 +66,13 @@ export abstract class FileStore implements PersistenceBackend {
   readonly #settings: FileStoreSettings;
   readonly #durable: DurableMetrics;
   #writing: Writing | null = null;
-  #closed = false;
-  #closing: Promise<void> | null = null;
+  /** Whether a scan found a record: a read-only instance's counters may then create a sidecar. */
+  #foundRecords = false;
   /** Runs scan-then-rewrite maintenance exclusively. */
   readonly #gate: MaintenanceGate;
 
   protected constructor(settings: FileStoreSettings) {
+    super({ writerCounts: true });
     this.#settings = settings;
     this.path = settings.path;
     this.label = settings.label;
@@ -95,7 +82,10 @@ export abstract class FileStore implements PersistenceBackend {
     this.maxLineBytes = settings.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.sidecars = sidecarPaths(this.path);
     this.legacySidecars = legacySidecarPaths(this.path);
-    this.#durable = new DurableMetrics(this.sidecars.metrics, this.metrics);
+    this.#durable = new DurableMetrics(this.sidecars.metrics, this.metrics, {
+      readOnly: settings.readOnly,
+      foundRecords: () => this.#foundRecords,
+    });
     this.#gate = new MaintenanceGate(this.path);
   }
 
@@ -112,12 +102,6 @@ export abstract class FileStore implements PersistenceBackend {
     }
     await this.#durable.start();
   }
-
-  /** Reads the records of one kind a listing returns (closed state, counters and errors are handled). */
-  protected abstract readRecords<K extends RecordKind>(
-    kind: K,
-    query: NormalizedListQuery,
-  ): Promise<StoredRecordByKind[K][]>;
 
   /**
    * Scans the store's files (counters and error mapping are handled). Writes the checkpoint
@@ -144,86 +128,67 @@ export abstract class FileStore implements PersistenceBackend {
     return st?.isFile() === true;
   }
 
-  recordEvent(event: ActorEvent): Promise<void> {
-    return this.#record("event", event);
-  }
-
-  recordAudit(audit: AuditSnapshot): Promise<void> {
-    return this.#record("audit", audit);
-  }
-
-  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
-    return this.#record("dead_letter", deadLetter);
-  }
-
-  listEvents(query?: ListQuery): Promise<StoredActorEvent[]> {
-    return this.#list("event", query);
-  }
-
-  listAudits(query?: ListQuery): Promise<StoredAuditSnapshot[]> {
-    return this.#list("audit", query);
-  }
-
-  listDeadLetters(query?: ListQuery): Promise<StoredDeadLetter[]> {
-    return this.#list("dead_letter", query);
-  }
-
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
-    if (this.#closed) throw new PersistenceClosedError(`record ${kind}`);
-    if (!this.#writing) {
-      throw new PersistenceUnavailableError(
-        `Cannot record: ${this.label} ${this.path} was opened read-only. Open it without readOnly to write.`,
-      );
-    }
-    let line: string;
-    let size: number;
-    try {
-      line = encodeRecord(kind, record);
-      size = Buffer.byteLength(line, "utf8");
-      if (size > this.maxLineBytes) {
-        // Stored, it would read back as CORRUPTED_LINE and repair would drop it.
-        throw new PersistenceValidationError(`${kind} record`, [
-          {
-            path: "",
-            message: `the record is ${size} bytes once serialised; the largest this store can read back is ${this.maxLineBytes} bytes`,
-          },
-        ]);
-      }
-    } catch (error) {
-      this.metrics.increment("write_errors");
-      throw error;
-    }
-    try {
-      await this.#writing.writer.append(line, size);
-    } catch (error) {
-      if (error instanceof WriterClosedError) throw new PersistenceClosedError(`record ${kind}`);
-      throw error;
-    }
-  }
-
-  async #list<K extends RecordKind>(
-    kind: K,
-    query: ListQuery | undefined,
-  ): Promise<StoredRecordByKind[K][]> {
-    if (this.#closed) throw new PersistenceClosedError("list");
-    return countedListing(this.metrics, `${this.label} ${this.path}`, query, (normalized) =>
-      this.readRecords(kind, normalized),
+  /** The read-only refusal: opened without the writer lock, this instance cannot write. */
+  protected override writeRefusal(): Error | undefined {
+    if (this.#writing) return undefined;
+    return new PersistenceUnavailableError(
+      `Cannot record: ${this.label} ${this.path} was opened read-only. Open it without readOnly to write.`,
     );
   }
 
-  /** Checks the store for damage without changing it. */
-  async scan(options: ScanOptions = {}): Promise<ScanReport> {
-    if (this.#closed) throw new PersistenceClosedError("scan");
-    await this.#assertPresent();
-    this.metrics.increment("scan_operations");
-    let report: ScanReport;
-    try {
-      report = await this.scanFiles(options, { writeCheckpoint: true });
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw asStoreError(error, `scan ${this.path}`, options.signal);
+  /** Encodes a record, refusing one longer than reads accept. */
+  protected override encodeLine<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
+    const line = encodeRecord(kind, record);
+    const size = Buffer.byteLength(line, "utf8");
+    if (size > this.maxLineBytes) {
+      // Stored, it would read back as CORRUPTED_LINE and repair would drop it.
+      throw new PersistenceValidationError(`${kind} record`, [
+        {
+          path: "",
+          message: `the record is ${size} bytes once serialised; the largest this store can read back is ${this.maxLineBytes} bytes`,
+        },
+      ]);
     }
-    this.metrics.increment("anomaly_detected", report.anomalies.length);
+    return line;
+  }
+
+  /** Hands the line to the group-commit writer (which counts what it commits). */
+  protected override writeLine(_kind: RecordKind, line: string): Promise<void> {
+    const writing = this.#writing as Writing;
+    return writing.writer.append(line, Buffer.byteLength(line, "utf8"));
+  }
+
+  /** File errors name the store; a write the closing writer refused is a closed-store error. */
+  protected override storeError(error: unknown, failure: StoreFailure): unknown {
+    switch (failure.operation) {
+      case "record":
+        return error instanceof WriterClosedError
+          ? new PersistenceClosedError(`record ${failure.kind}`)
+          : error;
+      case "list":
+        return new PersistenceUnavailableError(
+          `Cannot read ${this.label} ${this.path}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      default:
+        return asStoreError(error, `${failure.operation} ${this.path}`, failure.signal);
+    }
+  }
+
+  /** A read-only instance whose store is gone answers PersistenceNotFoundError. */
+  protected override beforeMaintenance(): Promise<void> {
+    return this.#assertPresent();
+  }
+
+  /** Holds the durable metrics for the operation (see `holdingMetrics`). */
+  protected override runMaintenance<T>(_dryRun: boolean, run: () => Promise<T>): Promise<T> {
+    return holdingMetrics(this.#durable, this.readOnly, run);
+  }
+
+  /** Scans the store's files, writing the checkpoint after a clean full scan. */
+  protected override async scanStore(options: ScanOptions): Promise<ScanReport> {
+    const report = await this.scanFiles(options, { writeCheckpoint: true });
+    if (report.records_scanned > 0) this.#foundRecords = true;
     return report;
   }
 
@@ -234,53 +199,28 @@ export abstract class FileStore implements PersistenceBackend {
    * does not look like a store is refused unless `force`; `dryRun` reports and changes nothing
    * (no lock taken, no counter moved, no checkpoint written).
    */
-  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    if (this.#closed) throw new PersistenceClosedError("recover");
-    validateRecoveryConfig(config);
-    await this.#assertPresent();
-    const dryRun = config.dryRun === true;
-    return holdingMetrics(this.#durable, this.readOnly, async () => {
-      if (!dryRun) this.metrics.increment("recovery_attempts");
-      try {
-        return await this.#exclusive(dryRun, () =>
-          runRecovery(config, {
-            // A dry run's scan moves no counter and writes no checkpoint.
-            scan: (counted) =>
-              counted
-                ? this.scan({ signal: config.signal })
-                : this.scanFiles({ signal: config.signal }, { writeCheckpoint: false }),
-            repair: (report) => this.repairFiles(report, config),
-            onStillDamaged: () => this.metrics.increment("recovery_failures"),
-          }),
-        );
-      } catch (error) {
-        if (!dryRun) this.metrics.increment("recovery_failures");
-        throw asStoreError(error, `recover ${this.path}`, config.signal);
-      }
-    });
+  protected override recoverStore(config: RecoveryConfig): Promise<RecoveryReport> {
+    return this.#exclusive(config.dryRun === true, () =>
+      runRecovery(config, {
+        // A dry run's scan moves no counter and writes no checkpoint.
+        scan: (counted) =>
+          counted
+            ? this.scan({ signal: config.signal })
+            : this.scanFiles({ signal: config.signal }, { writeCheckpoint: false }),
+        repair: (report) => this.repairFiles(report, config),
+        onStillDamaged: () => this.metrics.increment("recovery_failures"),
+      }),
+    );
   }
 
   /**
    * Physically removes what retention excludes, and nothing else, copying kept lines byte for
    * byte. Refuses (nothing changed) data that does not look like a store unless `force`
    * (PersistenceNotAStoreError), then any damage (PersistenceDamagedError). Runs exclusively,
-   * like {@link recover}; `dryRun` reports the same figures and changes nothing.
+   * like recovery; `dryRun` reports the same figures and changes nothing.
    */
-  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    if (this.#closed) throw new PersistenceClosedError("compact");
-    validateCompactOptions(options);
-    await this.#assertPresent();
-    const dryRun = options.dryRun === true;
-    return holdingMetrics(this.#durable, this.readOnly, async () => {
-      if (!dryRun) this.metrics.increment("compactions_triggered");
-      try {
-        const report = await this.#exclusive(dryRun, () => this.compactFiles(options));
-        return { dry_run: dryRun, ...report };
-      } catch (error) {
-        if (!dryRun) this.metrics.increment("compaction_errors");
-        throw asStoreError(error, `compact ${this.path}`, options.signal);
-      }
-    });
+  protected override compactStore(options: CompactOptions): Promise<CompactionReport> {
+    return this.#exclusive(options.dryRun === true, () => this.compactFiles(options));
   }
 
   /**
@@ -305,27 +245,18 @@ export abstract class FileStore implements PersistenceBackend {
     }
   }
 
-  /** Flushes pending writes and metrics, then releases the writer lock. Idempotent. */
-  close(): Promise<void> {
-    if (this.#closing) return this.#closing;
-    this.#closed = true;
-    this.#closing = (async () => {
-      const writing = this.#writing;
-      try {
-        if (writing) {
-          if (writersInProcess.get(this.path) === writing) writersInProcess.delete(this.path);
-          await writing.writer.close();
-        }
-      } finally {
-        await this.#durable.close();
-        if (writing) await writing.lock.release();
+  /** Flushes pending writes and metrics, then releases the writer lock. */
+  protected override async closeStore(): Promise<void> {
+    const writing = this.#writing;
+    try {
+      if (writing) {
+        if (writersInProcess.get(this.path) === writing) writersInProcess.delete(this.path);
+        await writing.writer.close();
       }
-    })();
-    return this.#closing;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+    } finally {
+      await this.#durable.close();
+      if (writing) await writing.lock.release();
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ import {
   resumeAfter,
 } from "./follow-parts.js";
 import { closePinned, iterateFiles, pinFiles, streamedRecordOf } from "./iterate-files.js";
-import { type RawLine, readLines, readLinesBackward } from "./read-lines.js";
+import { readLines, readLinesBackward } from "./read-lines.js";
 
 /** Options of {@link followFiles}: the store's files and how to read them. */
 export interface FollowFilesOptions<K extends RecordKind> extends FollowOptions<K> {
@@ -79,13 +79,7 @@ export async function* followFiles<K extends RecordKind>(
 
     emit = (bytes: Buffer): StoredRecordByKind[K] | null => {
       lastLine = bytes;
-      const item = streamedRecordOf({
-        bytes,
-        line: 0,
-        offset: 0,
-        length: bytes.length,
-        terminated: true,
-      });
+      const item = streamedRecordOf(bytes);
       if (!accepts(item)) return null;
       if (notAfter !== undefined) {
         if (item.timestamp <= notAfter) return null;
@@ -221,7 +215,7 @@ async function* backlog<K extends RecordKind>(
         endOffset: file.size,
         maxLineBytes,
       })) {
-        const item = streamedRecordOf(raw);
+        const item = streamedRecordOf(raw.bytes);
         if (!item) continue;
         if (retention && !retention.admit({ ...item, bytes: raw.length + 1 })) {
           if (retention.exhausted([kind])) break outer;
@@ -239,7 +233,5 @@ async function* backlog<K extends RecordKind>(
 }
 
 function lastTimestamp(line: Buffer | null): number | undefined {
-  if (line === null) return undefined;
-  const raw: RawLine = { bytes: line, line: 0, offset: 0, length: line.length, terminated: true };
-  return streamedRecordOf(raw)?.timestamp;
+  return streamedRecordOf(line)?.timestamp;
 }

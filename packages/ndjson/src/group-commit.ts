@@ -1,5 +1,4 @@
 import { type PersistenceMetrics, PersistenceUnavailableError } from "@papyra/core";
-import { AppendFile, type AppendFileOptions } from "./append-file.js";
 
 /** `"os"`: resolve once written to the OS (survives a process crash); `"fsync"`: once on disk. */
 export type Durability = "os" | "fsync";
@@ -13,7 +12,7 @@ export interface LineBatch {
 }
 
 /** The bytes of lines `start` (inclusive) to `end` (exclusive) of a batch: one string, one Buffer. */
-export function batchBytes(batch: LineBatch, start = 0, end = batch.lines.length): Buffer {
+export function batchBytes(batch: LineBatch, start = 0, end: number = batch.lines.length): Buffer {
   const text =
     start === 0 && end === batch.lines.length
       ? batch.lines.join("")
@@ -45,53 +44,6 @@ export class BatchWriteError extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = "BatchWriteError";
     this.committed = committed;
-  }
-}
-
-/** A sink appending every batch to one file with one write(2) per batch (one fdatasync in `fsync` mode). */
-export class FileSink implements BatchSink {
-  readonly #options: AppendFileOptions;
-  #file: AppendFile;
-
-  private constructor(file: AppendFile, options: AppendFileOptions) {
-    this.#file = file;
-    this.#options = options;
-  }
-
-  /** Opens (creating if missing) `path` for appending. Rejects with the raw fs error. */
-  static async open(path: string, options: AppendFileOptions = {}): Promise<FileSink> {
-    return new FileSink(await AppendFile.open(path, options), options);
-  }
-
-  get location(): string {
-    return this.#file.path;
-  }
-
-  /** Where this writer's last complete batch ends (the file's size as the writer knows it). */
-  get activeSize(): number {
-    return this.#file.size;
-  }
-
-  /** The open file (its size is the store's size as this writer knows it). */
-  get file(): AppendFile {
-    return this.#file;
-  }
-
-  /** Reopens the path, e.g. after an atomic rewrite replaced the file. */
-  async reopen(): Promise<void> {
-    const fresh = await AppendFile.open(this.#file.path, this.#options);
-    await this.#file.close().catch(() => {});
-    this.#file = fresh;
-  }
-
-  async writeBatch(batch: LineBatch, sync: boolean): Promise<void> {
-    // `os`: written on the event loop (see AppendFile.write); `fsync`: on the thread pool.
-    await this.#file.write(batchBytes(batch), !sync);
-    if (sync) await this.#file.sync();
-  }
-
-  close(): Promise<void> {
-    return this.#file.close();
   }
 }
 

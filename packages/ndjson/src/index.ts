@@ -1,37 +1,43 @@
-export * from "./append-file.js";
-export * from "./append-fs.js";
-export * from "./atomic-rewrite.js";
-export * from "./checkpoint.js";
-export * from "./compact-file.js";
-export * from "./decode.js";
-export * from "./durable-metrics.js";
-export * from "./file-store.js";
-export * from "./follow-files.js";
-export * from "./group-commit.js";
-export * from "./iterate-files.js";
-export * from "./json-file.js";
-export * from "./legacy-sidecars.js";
-export * from "./line-chunks.js";
-export * from "./list.js";
-export * from "./quarantine.js";
-export * from "./read-lines.js";
+// What Papyra's file backends build on, by name: anything else here is an implementation
+// detail. Test hooks (a fault-injecting file system, lock inspection) are in "./testing".
+export { AppendFile, sealTornTail } from "./append-file.js";
+export { findTempFiles, fsyncDirectory, isTempFileOf, TEMP_MARKER } from "./atomic-rewrite.js";
 export {
-  type FileRewriteResult,
-  type RepairFileOptions,
-  type RewriteKeepingOptions,
-  repairFile,
-  rewriteKeeping,
-} from "./rewrite-file.js";
+  checkpointMatches,
+  makeCheckpoint,
+  readCheckpoint,
+  type ScanCheckpoint,
+  scanCheckpointSchema,
+  writeCheckpoint,
+} from "./checkpoint.js";
+export { compactFile } from "./compact-file.js";
+export { FileSink } from "./file-sink.js";
 export {
-  type FileScanOptions,
-  type FileScanResult,
-  lineAnomaly,
-  type StoredRecordInfo,
-  scanFile,
-  scanFileTail,
-} from "./scan-file.js";
-export * from "./sidecars.js";
-export * from "./store-errors.js";
-export * from "./store-lock.js";
-export { type FileShape, notAStoreReason, refuseNonStore } from "./store-shape.js";
-export * from "./writer-lock.js";
+  FileStore,
+  type FileStoreSettings,
+  type ScanEffects,
+  type StoreSink,
+} from "./file-store.js";
+export { type FollowFilesOptions, followFiles } from "./follow-files.js";
+export {
+  type BatchSink,
+  BatchWriteError,
+  batchBytes,
+  type Durability,
+  type LineBatch,
+} from "./group-commit.js";
+export {
+  closePinned,
+  type IterateFilesOptions,
+  iterateFiles,
+  iterateStoreFiles,
+  type PinnedFile,
+  pinFiles,
+} from "./iterate-files.js";
+export { readJsonFile, writeJsonAtomic } from "./json-file.js";
+export { listFromTail } from "./list.js";
+export { quarantineCopy, quarantineTarget } from "./quarantine.js";
+export { repairFile, rewriteKeeping } from "./rewrite-file.js";
+export { type FileScanResult, scanFile, scanFileTail } from "./scan-file.js";
+export { isSidecarFile, sidecarPaths } from "./sidecars.js";
+export { refuseNonStore } from "./store-shape.js";

@@ -13,7 +13,7 @@ import {
   type StreamedRecord,
 } from "@papyra/core";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
-import { type RawLine, readLines } from "./read-lines.js";
+import { readLines } from "./read-lines.js";
 
 /** Options of {@link iterateFiles}. */
 export interface IterateFilesOptions {
@@ -31,12 +31,15 @@ export interface PinnedFile {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A raw line as a streamed record, or null for damage, blank lines and unknown kinds. */
-export function streamedRecordOf(raw: RawLine): StreamedRecord | null {
-  if (raw.bytes === null) return null;
+/**
+ * A line's bytes (null when oversized) as a streamed record, or null for damage, blank lines
+ * and unknown kinds.
+ */
+export function streamedRecordOf(bytes: Buffer | null): StreamedRecord | null {
+  if (bytes === null) return null;
   let text: string;
   try {
-    text = utf8.decode(raw.bytes);
+    text = utf8.decode(bytes);
   } catch {
     return null;
   }
@@ -107,7 +110,7 @@ export async function* iterateFiles(
         maxLineBytes,
         signal: query.signal,
       })) {
-        const item = streamedRecordOf(raw);
+        const item = streamedRecordOf(raw.bytes);
         if (item)
           planner.observe({ kind: item.kind, timestamp: item.timestamp, bytes: raw.length + 1 });
       }
@@ -119,7 +122,7 @@ export async function* iterateFiles(
       maxLineBytes,
       signal: query.signal,
     })) {
-      const item = streamedRecordOf(raw);
+      const item = streamedRecordOf(raw.bytes);
       if (!item) continue;
       // The planner must see every record it observed, whatever the query selects.
       if (
@@ -151,21 +154,5 @@ export async function* iterateStoreFiles(
     yield* iterateFiles(pinned, checked, options);
   } finally {
     await closePinned(pinned);
-  }
-}
-
-/** Counts what a streamed read yields as `records_read`, and a failure as `read_errors`. */
-export async function* countedReads<T>(
-  metrics: { increment(name: "records_read" | "read_errors", by?: number): void },
-  records: AsyncIterable<T>,
-): AsyncGenerator<T> {
-  try {
-    for await (const record of records) {
-      metrics.increment("records_read");
-      yield record;
-    }
-  } catch (error) {
-    if (!(error instanceof Error && error.name === "AbortError")) metrics.increment("read_errors");
-    throw error;
   }
 }

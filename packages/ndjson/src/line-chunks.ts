@@ -72,7 +72,7 @@ const EMPTY = Buffer.alloc(0);
  * Reads a file forward in large chunks and calls `visit` for each line, synchronously, with
  * no promise or buffer per line: the complete lines of a chunk are UTF-8-decoded in one call
  * (lines fall back to one decode each only in a chunk holding invalid UTF-8). The same lines,
- * positions and decoding as {@link readLines}; memory about `chunkSize + maxLineBytes`.
+ * positions and decoding as a plain forward line reader; memory about `chunkSize + maxLineBytes`.
  */
 export async function forEachLine(
   path: string,

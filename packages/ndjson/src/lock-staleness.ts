@@ -7,7 +7,7 @@ import { defaultProcessProbe, type ProcessProbe } from "./process-probe.js";
  * but another token was left by an earlier process with the same pid (e.g. pid 1 in a
  * container), so it is stale.
  */
-export const liveTokens = new Set<string>();
+export const liveTokens: Set<string> = new Set<string>();
 
 /** Options of {@link isStaleHolder}. */
 export interface StalenessOptions {

@@ -1,19 +1,27 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { DEFAULT_MAX_LINE_BYTES } from "./decode.js";
 
-/** One line of a file, as the forward scanner or the tail reader found it. */
-export interface RawLine {
-  /** The line's bytes without its newline; `null` when it is longer than `maxLineBytes`. */
-  bytes: Buffer | null;
+/** Where a line lies in its file and how it ended: what an anomaly report needs of it. */
+export interface LinePosition {
   /** 1-based line number (forward reads only; 0 from the tail reader, which cannot know it). */
   line: number;
   /** Byte offset of the line's first byte in the file. */
   offset: number;
-  /** Length of the line in bytes, without its newline (known even when `bytes` is null). */
+  /** Length of the line in bytes, without its newline. */
   length: number;
   /** True when the line ended with `\n`; only a file's last line can lack it. */
   terminated: boolean;
+  /** True when the line is longer than `maxLineBytes` (its bytes were never held whole). */
+  oversized: boolean;
 }
+
+/** One line of a file as the tail reader found it: its position and its bytes. */
+export interface RawLine extends LinePosition {
+  /** The line's bytes without its newline; `null` when oversized. */
+  bytes: Buffer | null;
+}
+
+const NEWLINE = 0x0a;
 
 /** Options of {@link readLines}. */
 export interface ReadLinesOptions {
@@ -30,8 +38,6 @@ export interface ReadLinesOptions {
   /** Aborts the read; the generator then throws the signal's reason. */
   signal?: AbortSignal;
 }
-
-const NEWLINE = 0x0a;
 
 /**
  * Reads a file forward in chunks, yielding its lines with their position. Memory stays within
@@ -86,6 +92,7 @@ export async function* readLines(
           offset: lineStart,
           length: partsLength,
           terminated: true,
+          oversized,
         };
         lineNumber += 1;
         lineStart = position + nl + 1;
@@ -103,6 +110,7 @@ export async function* readLines(
         offset: lineStart,
         length: partsLength,
         terminated: false,
+        oversized,
       };
     }
   } finally {
@@ -150,7 +158,14 @@ export async function* readLinesBackward(
         : parts.length === 1
           ? (parts[0] as Buffer)
           : Buffer.concat(parts.reverse());
-      const line: RawLine = { bytes, line: 0, offset, length: partsLength, terminated };
+      const line: RawLine = {
+        bytes,
+        line: 0,
+        offset,
+        length: partsLength,
+        terminated,
+        oversized: bytes === null,
+      };
       parts = [];
       partsLength = 0;
       oversized = false;

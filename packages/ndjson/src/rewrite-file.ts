@@ -1,10 +1,11 @@
 import { stat } from "node:fs/promises";
 import { PersistenceDamagedError, PersistenceValidationError, type Progress } from "@papyra/core";
 import { atomicRewrite, type RewriteOutput } from "./atomic-rewrite.js";
+import { isKeptRecord } from "./decode.js";
 import { forEachLine, type LineView } from "./line-chunks.js";
 import { progressEvery } from "./progress.js";
 import { quarantineCopy, quarantineTarget } from "./quarantine.js";
-import { isComplete, lineAnomaly, rawOf, type StoredRecordInfo } from "./scan-file.js";
+import { lineAnomaly, type StoredRecordInfo } from "./scan-file.js";
 import { countDamagedLine, emptyShape, refuseNonStore } from "./store-shape.js";
 
 /** Options of {@link repairFile}. */
@@ -210,10 +211,10 @@ export async function rewriteFile(
           return;
         }
         const decoded = view.decode();
-        const complete = isComplete(decoded);
+        const complete = isKeptRecord(decoded);
         const damaged =
           !view.terminated || (decoded.type !== "record" && decoded.type !== "blank")
-            ? lineAnomaly(path, rawOf(view), decoded) !== null
+            ? lineAnomaly(path, view, decoded) !== null
             : false;
         if (damaged && options.refuseDamage) throw new PersistenceDamagedError(path, 1);
         if (damaged && !(complete && !view.terminated)) {

@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import type { Anomaly, DecodedLine, Progress, RetentionItem } from "@papyra/core";
-import { decodeLineBytes } from "./decode.js";
-import { forEachLine, type LineView } from "./line-chunks.js";
+import { decodeLineBytes, isKeptRecord } from "./decode.js";
+import { forEachLine } from "./line-chunks.js";
 import { progressEvery } from "./progress.js";
-import { type RawLine, readLinesBackward } from "./read-lines.js";
+import { type LinePosition, type RawLine, readLinesBackward } from "./read-lines.js";
 import { countDamagedLine, emptyShape, type FileShape } from "./store-shape.js";
 
 /** A valid stored record (known or unknown kind) as the file operations see it. */
@@ -57,10 +57,10 @@ export interface FileScanResult {
 }
 
 /** The anomaly of one line, or null when it is fine (a record, an unknown kind, a blank line). */
-export function lineAnomaly(path: string, raw: RawLine, decoded: DecodedLine): Anomaly | null {
+export function lineAnomaly(path: string, raw: LinePosition, decoded: DecodedLine): Anomaly | null {
   const where = { path, ...(raw.line > 0 ? { line: raw.line } : {}), offset: raw.offset };
   if (!raw.terminated) {
-    const complete = decoded.type === "record" || decoded.type === "unknown_kind";
+    const complete = isKeptRecord(decoded);
     return {
       type: "TRUNCATED_LINE",
       ...where,
@@ -69,7 +69,7 @@ export function lineAnomaly(path: string, raw: RawLine, decoded: DecodedLine): A
         : `last line is incomplete (${raw.length} bytes, no newline); repair drops it`,
     };
   }
-  if (raw.bytes === null) {
+  if (raw.oversized) {
     return {
       type: "CORRUPTED_LINE",
       ...where,
@@ -84,7 +84,7 @@ export function lineAnomaly(path: string, raw: RawLine, decoded: DecodedLine): A
 }
 
 function recordInfo(raw: RawLine, decoded: DecodedLine): StoredRecordInfo | null {
-  if (decoded.type !== "record" && decoded.type !== "unknown_kind") return null;
+  if (!isKeptRecord(decoded)) return null;
   return {
     kind: decoded.kind,
     timestamp: decoded.timestamp,
@@ -128,11 +128,11 @@ export async function scanFile(
     (view) => {
       const decoded = view.decode();
       if (!view.terminated || (decoded.type !== "record" && decoded.type !== "blank")) {
-        const anomaly = lineAnomaly(path, rawOf(view), decoded);
+        const anomaly = lineAnomaly(path, view, decoded);
         noteAnomaly(result, anomaly, maxAnomalies);
-        if (anomaly && !isComplete(decoded)) countDamagedLine(result.shape, view, decoded);
+        if (anomaly && !isKeptRecord(decoded)) countDamagedLine(result.shape, view, decoded);
       }
-      if (decoded.type === "record" || decoded.type === "unknown_kind") {
+      if (isKeptRecord(decoded)) {
         result.records += 1;
         result.shape.records += 1;
         options.onRecord?.({
@@ -151,26 +151,6 @@ export async function scanFile(
   report(end, true);
   return result;
 }
-
-/** True for a line holding a whole record (known or unknown kind). */
-export function isComplete(
-  decoded: DecodedLine,
-): decoded is Extract<DecodedLine, { type: "record" | "unknown_kind" }> {
-  return decoded.type === "record" || decoded.type === "unknown_kind";
-}
-
-/** The position of a line as {@link lineAnomaly} needs it (its bytes only matter as null or not). */
-export function rawOf(view: LineView): RawLine {
-  return {
-    bytes: view.oversized ? null : EMPTY,
-    line: view.line,
-    offset: view.offset,
-    length: view.length,
-    terminated: view.terminated,
-  };
-}
-
-const EMPTY = Buffer.alloc(0);
 
 /** Counts an anomaly, keeping at most `max` of them in the report. */
 function noteAnomaly(result: FileScanResult, anomaly: Anomaly | null, max: number): void {

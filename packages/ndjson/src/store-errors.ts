@@ -1,4 +1,4 @@
-import { PapyraError, PersistenceUnavailableError } from "@papyra/core";
+import { isPapyraError, PersistenceUnavailableError } from "@papyra/core";
 
 /**
  * Maps an error thrown by a store operation to what the caller sees: Papyra errors and the
@@ -10,7 +10,7 @@ export function asStoreError(
   operation: string,
   signal: AbortSignal | undefined,
 ): unknown {
-  if (error instanceof PapyraError) return error;
+  if (isPapyraError(error)) return error;
   if (signal?.aborted && error === signal.reason) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return new PersistenceUnavailableError(

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PersistenceMetrics } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DurableMetrics, readMetricsFile, resetMetricsFile } from "../src/index.js";
+import { DurableMetrics, readMetricsFile, resetMetricsFile } from "./support/internals.js";
 
 let dir: string;
 beforeEach(async () => {

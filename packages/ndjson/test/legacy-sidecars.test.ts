@@ -11,7 +11,7 @@ import {
   readMetricsFile,
   readMetricsFiles,
   resetMetricsFile,
-} from "../src/index.js";
+} from "./support/internals.js";
 
 let dir: string;
 let store: string;

@@ -9,10 +9,10 @@ import {
   decodeLineBytes,
   forEachLine,
   type RawLine,
-  readLines,
   rewriteKeeping,
   scanFile,
-} from "../src/index.js";
+} from "./support/internals.js";
+import { readLines } from "./support/read-lines.js";
 
 let dir: string;
 let n = 0;
@@ -61,6 +61,7 @@ describe("forEachLine", () => {
                   offset: view.offset,
                   length: view.length,
                   terminated: view.terminated,
+                  oversized: view.oversized,
                 },
                 view.decode(),
               ),

@@ -6,15 +6,17 @@
 // While it believes it holds the lock it keeps a marker file created with O_EXCL: a second
 // holder at the same time cannot create it, whatever the lock itself says.
 import { unlink, writeFile } from "node:fs/promises";
-import * as ndjson from "../dist/index.js";
+// The built modules themselves: the package index exports only what the file backends use.
+import { createPsProbe } from "../dist/process-probe.js";
+import { acquireWriterLock } from "../dist/writer-lock.js";
 
-const probe = process.argv[2] === "ps" ? ndjson.createPsProbe({ timeoutMs: 600_000 }) : undefined;
+const probe = process.argv[2] === "ps" ? createPsProbe({ timeoutMs: 600_000 }) : undefined;
 let held = null;
 
 process.on("message", async (message) => {
   if (message.type === "go") {
     try {
-      const lock = await ndjson.acquireWriterLock(message.lockPath, { probe });
+      const lock = await acquireWriterLock(message.lockPath, { probe });
       let exclusive = true;
       await writeFile(message.markerPath, String(process.pid), { flag: "wx" }).catch(() => {
         exclusive = false;

@@ -3,13 +3,18 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPsProbe, type LockRecord, type ProcessProbe, procfsProbe } from "../src/index.js";
 import {
   type Contender,
   spawnUnrelated,
   startContenders,
   stopProcess,
 } from "./lock-race-helpers.js";
+import {
+  createPsProbe,
+  type LockRecord,
+  type ProcessProbe,
+  procfsProbe,
+} from "./support/internals.js";
 
 /**
  * Eight long-lived processes race for a stale lock, round after round. Each round the test

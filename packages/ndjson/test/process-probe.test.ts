@@ -2,8 +2,9 @@ import type { ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PersistenceLockedError } from "@papyra/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deadPid, lockRecord, plant, procStartTicks, psStartSeconds } from "./lock-fixtures.js";
+import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
 import {
   acquireWriterLock,
   createPsProbe,
@@ -11,9 +12,7 @@ import {
   parseLstart,
   procfsProbe,
   readLockHolder,
-} from "../src/index.js";
-import { deadPid, lockRecord, plant, procStartTicks, psStartSeconds } from "./lock-fixtures.js";
-import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
+} from "./support/internals.js";
 
 let dir: string;
 let path: string;
@@ -35,7 +34,7 @@ async function outcome(probe: ProcessProbe): Promise<"acquired" | "locked"> {
     await (await acquireWriterLock(path, { probe })).release();
     return "acquired";
   } catch (error) {
-    expect(error).toBeInstanceOf(PersistenceLockedError);
+    expect(error).toMatchObject({ code: "PAPYRA_LOCKED" });
     return "locked";
   }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RawLine, readLines, readLinesBackward } from "../src/index.js";
+import { type RawLine, readLinesBackward } from "./support/internals.js";
+import { readLines } from "./support/read-lines.js";
 
 /** The reference: split on \n; a trailing newline ends the last line instead of starting one. */
 function reference(content: Buffer, max: number) {

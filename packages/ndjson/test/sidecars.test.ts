@@ -7,7 +7,7 @@ import {
   legacySidecarPaths,
   sidecarPaths,
   tempPathFor,
-} from "../src/index.js";
+} from "./support/internals.js";
 
 describe("sidecar names", () => {
   it("sidecars, their short-lived files and rewrite temp files never start with the store's name", () => {

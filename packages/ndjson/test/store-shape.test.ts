@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ErrorCode, encodeRecord } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compactFile, notAStoreReason, repairFile, scanFile } from "../src/index.js";
+import { compactFile, notAStoreReason, repairFile, scanFile } from "./support/internals.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -2,9 +2,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LockHolder, PersistenceLockedError } from "@papyra/core";
+import type { LockHolder, PersistenceLockedError } from "@papyra/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { acquireWriterLock, breakerPath, procfsProbe, readLockHolder } from "../src/index.js";
 import {
   bootId,
   deadPid,
@@ -14,6 +13,12 @@ import {
   spawnZombie,
 } from "./lock-fixtures.js";
 import { spawnUnrelated, stopProcess } from "./lock-race-helpers.js";
+import {
+  acquireWriterLock,
+  breakerPath,
+  procfsProbe,
+  readLockHolder,
+} from "./support/internals.js";
 
 let dir: string;
 let path: string;
@@ -32,7 +37,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 async function lockedBy(): Promise<LockHolder | undefined> {
   const error = await acquireWriterLock(path).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(PersistenceLockedError);
+  expect(error).toMatchObject({ code: "PAPYRA_LOCKED" });
   return (error as PersistenceLockedError).holder;
 }
 
@@ -148,7 +153,7 @@ describe("writer lock: breakers and leftovers", () => {
     const won = outcomes.filter((o) => o.status === "fulfilled");
     expect(won).toHaveLength(1);
     for (const o of outcomes) {
-      if (o.status === "rejected") expect(o.reason).toBeInstanceOf(PersistenceLockedError);
+      if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "PAPYRA_LOCKED" });
     }
     await (
       won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireWriterLock>>>

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
+import { type PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   acquireWriterLock,
@@ -12,7 +12,7 @@ import {
   GroupCommitWriter,
   readLockHolder,
   WriterClosedError,
-} from "../src/index.js";
+} from "./support/internals.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -65,7 +65,7 @@ describe("GroupCommitWriter", () => {
       "rejected",
     ]);
     const reason = (results[2] as PromiseRejectedResult).reason as Error;
-    expect(reason).toBeInstanceOf(PersistenceUnavailableError);
+    expect(reason).toMatchObject({ code: "PAPYRA_UNAVAILABLE" });
     expect(reason.message).toMatch(/disk is full/);
   });
 
@@ -95,7 +95,7 @@ describe("writer lock", () => {
     const holder = await readLockHolder(path);
     expect(holder).toMatchObject({ pid: process.pid, hostname: hostname() });
     expect(holder?.acquiredAt).toEqual(expect.any(Number));
-    await expect(acquireWriterLock(path)).rejects.toBeInstanceOf(PersistenceLockedError);
+    await expect(acquireWriterLock(path)).rejects.toMatchObject({ code: "PAPYRA_LOCKED" });
     await lock.release();
     expect(existsSync(path)).toBe(false);
     await (await acquireWriterLock(path)).release();
@@ -112,7 +112,7 @@ describe("writer lock", () => {
     await (await acquireWriterLock(path)).release();
     await stale(2 ** 22 + 12345, "some-other-host");
     const error = await acquireWriterLock(path).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PersistenceLockedError);
+    expect(error).toMatchObject({ code: "PAPYRA_LOCKED" });
     expect((error as PersistenceLockedError).holder?.hostname).toBe("some-other-host");
   });
 

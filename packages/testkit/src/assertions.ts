@@ -26,6 +26,6 @@ export async function rejectsWithCode(
 }
 
 /** The closed error code, for readability at call sites. */
-export const CLOSED = ErrorCode.closed;
+export const CLOSED: ErrorCode = ErrorCode.closed;
 /** The validation error code, for readability at call sites. */
-export const VALIDATION = ErrorCode.validation;
+export const VALIDATION: ErrorCode = ErrorCode.validation;

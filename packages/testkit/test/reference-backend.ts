@@ -1,20 +1,16 @@
 import {
-  type ActorEvent,
-  type AuditSnapshot,
   applyRetention,
-  type CompactionReport,
+  type CompactionFigures,
   type CompactOptions,
-  type DeadLetter,
   decodeLine,
   encodeRecord,
   finishListing,
   inTimeWindow,
   type ListQuery,
   lineBytes,
+  MaintainableBackendBase,
+  type NormalizedListQuery,
   normalizeListQuery,
-  type PersistenceBackend,
-  PersistenceClosedError,
-  PersistenceMetrics,
   parseOrThrow,
   type RecordByKind,
   type RecordKind,
@@ -22,10 +18,9 @@ import {
   type RecoveryReport,
   type RetentionPolicy,
   recordSchemas,
-  recoveryConfigSchema,
+  recoveryReportOf,
   type ScanOptions,
   type ScanReport,
-  validateCompactOptions,
 } from "@papyra/core";
 
 /** Deliberate defects, each of which the conformance suite must catch. */
@@ -77,42 +72,103 @@ function unsafeCopy(value: unknown): unknown {
  * physical), with optional defects, to check that the suite passes what is right and fails
  * what is wrong.
  */
-export class ReferenceBackend implements PersistenceBackend {
-  readonly metrics = new PersistenceMetrics();
+export class ReferenceBackend extends MaintainableBackendBase<RecordByKind> {
   readonly retention: RetentionPolicy;
-  #closed = false;
-  #pending = new Set<Promise<void>>();
 
   constructor(
     readonly store: ReferenceStore,
     retention: RetentionPolicy = {},
     readonly defect?: Defect,
   ) {
+    super();
     this.retention = retention;
   }
 
-  recordEvent(event: ActorEvent): Promise<void> {
-    return this.#record("event", event);
-  }
-  recordAudit(audit: AuditSnapshot): Promise<void> {
-    return this.#record("audit", audit);
-  }
-  recordDeadLetter(deadLetter: DeadLetter): Promise<void> {
-    return this.#record("dead_letter", deadLetter);
-  }
-  listEvents(query?: ListQuery): Promise<ActorEvent[]> {
-    return this.#list("event", query);
-  }
-  listAudits(query?: ListQuery): Promise<AuditSnapshot[]> {
-    return this.#list("audit", query);
-  }
-  listDeadLetters(query?: ListQuery): Promise<DeadLetter[]> {
-    return this.#list("dead_letter", query);
+  override close(): Promise<void> {
+    // The defect: close() flushes but never closes.
+    if (this.defect === "writes-after-close") return this.settleWrites();
+    return super.close();
   }
 
-  async scan(options: ScanOptions = {}): Promise<ScanReport> {
+  protected override closeStore(): Promise<void> {
+    if (this.defect === "close-drops-pending") return Promise.resolve();
+    return this.settleWrites();
+  }
+
+  protected override encodeLine<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
+    try {
+      return this.defect === "stores-what-json-changes"
+        ? encodeLoosely(kind, record)
+        : encodeRecord(kind, record);
+    } catch (error) {
+      if (this.defect === "counts-failed-writes-as-written") {
+        this.metrics.increment("records_written");
+      }
+      throw error;
+    }
+  }
+
+  protected override normalizeQuery(query: ListQuery | undefined): NormalizedListQuery {
+    if (this.defect === "accepts-negative-limit" && (query?.limit ?? 0) < 0) {
+      return { limit: undefined, since: undefined, until: undefined, reverse: false };
+    }
+    return normalizeListQuery(query);
+  }
+
+  protected override writeLine<K extends RecordKind>(
+    kind: K,
+    encoded: string,
+    record: RecordByKind[K],
+  ): Promise<void> {
+    let text = encoded;
+    if (this.defect === "drops-unknown-fields") {
+      const { seq: _seq, ...known } = JSON.parse(text) as Record<string, unknown>;
+      text = JSON.stringify(known);
+    }
+    const line: Line = { kind, text, bytes: lineBytes(text), timestamp: record.timestamp };
+    // Stored on a later tick, like an asynchronous file or network write.
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      if (this.defect === "close-drops-pending" && this.closed) return;
+      if (this.defect === "loses-concurrent-writes") {
+        const copy = [...this.store.lines];
+        return new Promise<void>((resolve) =>
+          setImmediate(() => {
+            this.store.lines = [...copy, line];
+            resolve();
+          }),
+        );
+      }
+      this.store.lines.push(line);
+    });
+  }
+
+  protected override async readRecords<K extends RecordKind>(
+    kind: K,
+    q: NormalizedListQuery,
+  ): Promise<RecordByKind[K][]> {
+    const matches = this.#retained(this.store.lines).filter(
+      (l) => l.kind === kind && inTimeWindow(l.timestamp, q),
+    );
+    let out: Line[];
+    if (this.defect === "limit-keeps-oldest" && q.limit !== undefined) {
+      out = matches.slice(0, q.limit);
+      if (q.reverse) out.reverse();
+    } else {
+      out = finishListing(matches, q);
+    }
+    // The defect counts each call once more than the records it returns.
+    if (this.defect === "counts-list-calls") this.metrics.increment("records_read");
+    return out.map((l) => {
+      const decoded = decodeLine(l.text);
+      if (decoded.type !== "record") throw new Error("reference store corrupted");
+      return (
+        this.defect === "prototype-unsafe-copy" ? unsafeCopy(decoded.record) : decoded.record
+      ) as RecordByKind[K];
+    });
+  }
+
+  protected override async scanStore(options: ScanOptions): Promise<ScanReport> {
     options.signal?.throwIfAborted();
-    this.metrics.increment("scan_operations");
     return {
       location: "reference",
       anomalies: [],
@@ -123,45 +179,15 @@ export class ReferenceBackend implements PersistenceBackend {
     };
   }
 
-  async recover(config: RecoveryConfig = { mode: "repair" }): Promise<RecoveryReport> {
-    const { mode, dryRun } = parseOrThrow(
-      recoveryConfigSchema,
-      {
-        mode: config.mode,
-        quarantineDir: config.quarantineDir,
-        force: config.force,
-        dryRun: config.dryRun,
-      },
-      "recovery config",
-    );
-    this.metrics.increment("recovery_attempts");
-    try {
-      config.signal?.throwIfAborted();
-      const scan = await this.scan();
-      return {
-        mode,
-        dry_run: dryRun === true,
-        scan_before: scan,
-        repaired_files: [],
-        quarantined_files: [],
-        dropped_damaged: 0,
-        dropped_by_retention: 0,
-        scan_after: await this.scan(),
-      };
-    } catch (error) {
-      this.metrics.increment("recovery_failures");
-      throw error;
-    }
+  protected override async recoverStore(config: RecoveryConfig): Promise<RecoveryReport> {
+    config.signal?.throwIfAborted();
+    const scan = await this.scan();
+    return recoveryReportOf(config, scan, await this.scan());
   }
 
-  async compact(options: CompactOptions = {}): Promise<CompactionReport> {
-    validateCompactOptions(options);
+  protected override async compactStore(options: CompactOptions): Promise<CompactionFigures> {
     const dryRun = options.dryRun === true && this.defect !== "compaction-ignores-dry-run";
-    this.metrics.increment("compactions_triggered");
-    if (options.signal?.aborted) {
-      this.metrics.increment("compaction_errors");
-      throw options.signal.reason;
-    }
+    if (options.signal?.aborted) throw options.signal.reason;
     const before = this.store.lines;
     const after = this.defect === "compaction-drops-everything" ? [] : this.#retained(before);
     if (!dryRun) this.store.lines = after;
@@ -178,15 +204,6 @@ export class ReferenceBackend implements PersistenceBackend {
     };
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.defect !== "close-drops-pending") await Promise.all(this.#pending);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
   #retained(lines: Line[]): Line[] {
     if (this.defect === "ignores-retention") return lines;
     const items = lines.map((line) => ({
@@ -196,85 +213,5 @@ export class ReferenceBackend implements PersistenceBackend {
       line,
     }));
     return applyRetention(items, this.retention).map((item) => item.line);
-  }
-
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
-    if (this.#closed && this.defect !== "writes-after-close") {
-      throw new PersistenceClosedError();
-    }
-    let text: string;
-    try {
-      text =
-        this.defect === "stores-what-json-changes"
-          ? encodeLoosely(kind, record)
-          : encodeRecord(kind, record);
-    } catch (error) {
-      this.metrics.increment(
-        this.defect === "counts-failed-writes-as-written" ? "records_written" : "write_errors",
-      );
-      throw error;
-    }
-    if (this.defect === "drops-unknown-fields") {
-      const { seq: _seq, ...known } = JSON.parse(text) as Record<string, unknown>;
-      text = JSON.stringify(known);
-    }
-    const line: Line = { kind, text, bytes: lineBytes(text), timestamp: record.timestamp };
-    // Stored on a later tick, like an asynchronous file or network write.
-    const stored = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      if (this.defect === "close-drops-pending" && this.#closed) return;
-      if (this.defect === "loses-concurrent-writes") {
-        const copy = [...this.store.lines];
-        return new Promise<void>((resolve) =>
-          setImmediate(() => {
-            this.store.lines = [...copy, line];
-            resolve();
-          }),
-        );
-      }
-      this.store.lines.push(line);
-    });
-    this.#pending.add(stored);
-    await stored;
-    this.#pending.delete(stored);
-    this.metrics.increment("records_written");
-    this.metrics.increment("bytes_written", line.bytes);
-  }
-
-  async #list<K extends RecordKind>(
-    kind: K,
-    query: ListQuery | undefined,
-  ): Promise<RecordByKind[K][]> {
-    let q: ReturnType<typeof normalizeListQuery>;
-    try {
-      q =
-        this.defect === "accepts-negative-limit" && (query?.limit ?? 0) < 0
-          ? { limit: undefined, since: undefined, until: undefined, reverse: false }
-          : normalizeListQuery(query);
-    } catch (error) {
-      this.metrics.increment("read_errors");
-      throw error;
-    }
-    const matches = this.#retained(this.store.lines).filter(
-      (l) => l.kind === kind && inTimeWindow(l.timestamp, q),
-    );
-    let out: Line[];
-    if (this.defect === "limit-keeps-oldest" && q.limit !== undefined) {
-      out = matches.slice(0, q.limit);
-      if (q.reverse) out.reverse();
-    } else {
-      out = finishListing(matches, q);
-    }
-    const records = out.map((l) => {
-      const decoded = decodeLine(l.text);
-      if (decoded.type !== "record") throw new Error("reference store corrupted");
-      return (
-        this.defect === "prototype-unsafe-copy" ? unsafeCopy(decoded.record) : decoded.record
-      ) as RecordByKind[K];
-    });
-    this.metrics.increment(
-      "records_read",
-      this.defect === "counts-list-calls" ? 1 : records.length,
-    );
-    return records;
   }
 }

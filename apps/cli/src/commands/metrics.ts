@@ -2,10 +2,12 @@ import {
   backendCapabilities,
   METRIC_NAMES,
   type PersistenceBackend,
+  PersistenceUnsupportedError,
   type StoredMetrics,
 } from "@papyra/core";
+import { identifyStore, renderPrometheusText } from "@papyra/opentelemetry/prometheus";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode, UsageError } from "../exit-codes.js";
 import type { Output } from "../output/output.js";
 import { storeLine } from "../output/reports.js";
 import { formatTimestamp } from "./inspect.js";
@@ -54,13 +56,56 @@ export function printStoredMetrics(out: Output, view: StoredMetricsView): void {
   ]);
 }
 
+/** How `metrics persistence` prints: for people, the `--json` document, or Prometheus text. */
+export type MetricsFormat = "human" | "json" | "prometheus";
+
+function metricsFormat(args: Record<string, unknown>): MetricsFormat {
+  const format = args.format ?? "human";
+  if (format !== "human" && format !== "json" && format !== "prometheus") {
+    throw new UsageError(`--format must be human, json or prometheus, not ${String(format)}`);
+  }
+  if (format === "prometheus" && args.json === true) {
+    throw new UsageError("--json and --format prometheus ask for two formats: give one");
+  }
+  return format;
+}
+
+/**
+ * The counters in Prometheus text exposition format. A store without durable counters is an
+ * error (exit 64), not an empty exposition: a textfile collector would report nothing wrong.
+ */
+function prometheusResult(
+  backend: PersistenceBackend,
+  backendName: string,
+  metrics: StoredMetricsView,
+): CommandResult {
+  if (!metrics.available || !metrics.counters) {
+    // Its counters live only in the process that uses it: there is nothing durable to export.
+    throw new PersistenceUnsupportedError(backendName, "durable metrics (--format prometheus)");
+  }
+  const { store } = identifyStore(backend, { backendName });
+  const text = renderPrometheusText(metrics.counters as Record<string, number>, {
+    backend: backendName,
+    store,
+  });
+  return {
+    exitCode: ExitCode.ok,
+    data: { metrics },
+    print(out) {
+      out.line(text.endsWith("\n") ? text.slice(0, -1) : text);
+    },
+  };
+}
+
 /** `metrics persistence`: the counters the store keeps across processes since the last reset. */
 export async function metricsCommand(
   context: CliContext,
   args: Record<string, unknown>,
 ): Promise<CommandResult> {
+  const format = metricsFormat(args);
   return withStore(context, args, async ({ backend, info }) => {
     const metrics = await readMetrics(backend, info.backend);
+    if (format === "prometheus") return prometheusResult(backend, info.backend, metrics);
     return {
       exitCode: ExitCode.ok,
       data: { store: info, metrics },

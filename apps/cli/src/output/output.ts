@@ -1,4 +1,5 @@
 import type { Progress } from "@papyra/core";
+import { formatProgress, PhaseClock } from "./progress-line.js";
 
 /** Where the CLI writes, and what it knows about those streams. */
 export interface OutputStreams {
@@ -34,11 +35,15 @@ export class Output {
   readonly #streams: OutputStreams;
   #progressShown = false;
   #lastProgress = 0;
+  /** NO_COLOR: no escape sequences at all, progress included. */
+  readonly #plain: boolean;
+  #progressWidth = 0;
 
   constructor(streams: OutputStreams, json: boolean) {
     this.#streams = streams;
     this.json = json;
     const noColor = streams.env.NO_COLOR !== undefined && streams.env.NO_COLOR !== "";
+    this.#plain = noColor;
     this.color =
       !json && !noColor && (flagSet(streams.env.FORCE_COLOR) || streams.stdout.isTTY === true);
     this.progressEnabled = !json && streams.stderr.isTTY === true && streams.stdout.isTTY === true;
@@ -98,26 +103,41 @@ export class Output {
     });
   }
 
-  /** A progress callback for long operations, or undefined when progress is not shown. */
+  /**
+   * A progress callback for long operations, or undefined when progress is not shown. The line
+   * (phase, percentage, amount, rate, time left) is redrawn at most ten times a second; with
+   * NO_COLOR it is redrawn with a carriage return and spaces only, no escape sequences.
+   */
   progress(): ((progress: Progress) => void) | undefined {
     if (!this.progressEnabled) return undefined;
+    const clock = new PhaseClock(Date.now());
     return (progress) => {
       const now = Date.now();
-      if (now - this.#lastProgress < 100) return;
+      const elapsed = clock.elapsed(progress, now);
+      if (this.#progressShown && now - this.#lastProgress < 100) return;
       this.#lastProgress = now;
-      const amount =
-        progress.total !== undefined && progress.total > 0
-          ? `${Math.min(100, Math.floor((progress.done / progress.total) * 100))}% (${progress.done}/${progress.total} ${progress.unit})`
-          : `${progress.done} ${progress.unit}`;
-      this.#streams.stderr.write(`\r\u001b[2K${progress.phase}: ${amount}`);
-      this.#progressShown = true;
+      this.#drawProgress(formatProgress(progress, elapsed));
     };
+  }
+
+  #drawProgress(text: string): void {
+    const stderr = this.#streams.stderr;
+    if (this.#plain) {
+      stderr.write(`\r${text.padEnd(this.#progressWidth)}`);
+      this.#progressWidth = text.length;
+    } else {
+      stderr.write(`\r\u001b[2K${text}`);
+    }
+    this.#progressShown = true;
   }
 
   #clearProgress(): void {
     if (!this.#progressShown) return;
-    this.#streams.stderr.write("\r\u001b[2K");
+    this.#streams.stderr.write(
+      this.#plain ? `\r${" ".repeat(this.#progressWidth)}\r` : "\r\u001b[2K",
+    );
     this.#progressShown = false;
+    this.#progressWidth = 0;
   }
 
   /** Clears a progress line if one is shown. */

@@ -7,6 +7,7 @@ import {
 } from "@papyra/core";
 import type { StoreInfo } from "../store/select-store.js";
 import type { Output } from "./output.js";
+import { formatBytes } from "./units.js";
 
 /** Human output lists at most this many anomalies and says how many more there are. */
 export const MAX_ANOMALIES_SHOWN = 20;
@@ -17,13 +18,6 @@ export const LABEL_WIDTH = 12;
 /** `1 anomaly`, `3 anomalies`. */
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function formatBytes(bytes: number | null): string {
-  if (bytes === null) return "n/a";
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** One line saying which store a command used. */
@@ -51,17 +45,29 @@ export function printAnomalies(out: Output, report: ScanReport, indent = "  "): 
   if (hidden > 0) out.line(`${indent}... and ${hidden} more (use --json for the full list)`);
 }
 
-/** A one-line summary of a scan. */
+/** A size the backend may not know (Redis): `n/a` then. */
+function sizeOf(bytes: number | null): string {
+  return bytes === null ? "n/a" : formatBytes(bytes);
+}
+
+/** What a scan checked, in words: `6 records in 1.2 KiB checked`. */
+function scanExtent(report: ScanReport): string {
+  const records = plural(report.records_scanned, "record", "records");
+  if (report.sampled) return `a sample of the newest entries: ${records} checked`;
+  if (report.incremental) {
+    if (!report.bytes_scanned) return `${records}, nothing new since the last full scan`;
+    return `${records}, the ${formatBytes(report.bytes_scanned)} written since the last full scan checked`;
+  }
+  const size = report.bytes_scanned !== null ? ` in ${formatBytes(report.bytes_scanned)}` : "";
+  return `${records}${size} checked`;
+}
+
+/**
+ * A one-line summary of a scan: `clean: 105 records, the 21.0 KiB written since the last full
+ * scan checked`, or `2 anomalies (CORRUPTED_LINE 2): 6 records in 1.2 KiB checked`.
+ */
 export function scanSummary(out: Output, report: ScanReport): string {
   const n = report.anomalies.length;
-  const what = [
-    plural(report.records_scanned, "record", "records"),
-    report.bytes_scanned !== null ? formatBytes(report.bytes_scanned) : undefined,
-    report.incremental ? "incremental" : undefined,
-    report.sampled ? "sampled" : undefined,
-  ]
-    .filter(Boolean)
-    .join(", ");
   const counts = Object.entries(countAnomalies(report))
     .map(([type, count]) => `${type} ${count}`)
     .join(", ");
@@ -69,7 +75,7 @@ export function scanSummary(out: Output, report: ScanReport): string {
     n === 0
       ? out.paint("green", "clean")
       : out.paint("red", `${plural(n, "anomaly", "anomalies")} (${counts})`);
-  return `${verdict} - ${what}`;
+  return `${verdict}: ${scanExtent(report)}`;
 }
 
 /** Prints a scan: a summary line and its anomalies. */
@@ -109,7 +115,7 @@ export function printCompaction(out: Output, report: CompactionReport, dryRun = 
       ],
       [
         "Bytes",
-        `${formatBytes(report.before_bytes)} -> ${formatBytes(report.after_bytes)} (${formatBytes(report.reclaimed_bytes)} ${dryRun ? "would be reclaimed" : "reclaimed"})`,
+        `${sizeOf(report.before_bytes)} -> ${sizeOf(report.after_bytes)} (${sizeOf(report.reclaimed_bytes)} ${dryRun ? "would be reclaimed" : "reclaimed"})`,
       ],
     ],
     LABEL_WIDTH,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PersistenceBackend } from "@papyra/core";
+import { backendCapabilities, type PersistenceBackend, safeMetricsSnapshot } from "@papyra/core";
 import { CLOSED, rejectsWithCode } from "../assertions.js";
 import type { SuiteHarness } from "../harness.js";
 import { KINDS, list, makeRecord, seqs, write } from "../records.js";
@@ -36,9 +36,15 @@ export function closeGroup(h: SuiteHarness): void {
       0,
       `writes started before close rejected: ${String((rejected[0] as PromiseRejectedResult | undefined)?.reason)}`,
     );
-    const reader = t.canReopen ? await t.reopen(null) : backend;
-    for (const [k, kind] of KINDS.entries()) {
-      assert.deepEqual(seqs(await list(reader, kind)), expectedSeqs(k), `${kind} after close`);
+    if (t.canReopen) {
+      const reader = await t.reopen(null);
+      for (const [k, kind] of KINDS.entries()) {
+        assert.deepEqual(seqs(await list(reader, kind)), expectedSeqs(k), `${kind} after close`);
+      }
+    } else {
+      // A closed backend rejects lists too; what it stored shows in its own write counter.
+      const written = safeMetricsSnapshot(backend).records_written;
+      if (written !== undefined) assert.equal(written, PENDING, "records_written after close");
     }
   });
 
@@ -58,6 +64,39 @@ export function closeGroup(h: SuiteHarness): void {
       assert.deepEqual(seqs(await again.listEvents()), [1], "nothing written after close");
     }
   });
+
+  h.test(
+    "every operation after close() rejects with PersistenceClosedError (lists, scan, recover and compact too)",
+    async (t) => {
+      const backend = await t.open();
+      await backend.recordEvent(makeRecord("event", 1));
+      await backend.close();
+      const capabilities = backendCapabilities(backend);
+      const operations: [string, () => Promise<unknown>][] = [
+        ...KINDS.map((kind): [string, () => Promise<unknown>] => [
+          `record ${kind}`,
+          () => write(backend, kind, makeRecord(kind, 2)),
+        ]),
+        ...KINDS.map((kind): [string, () => Promise<unknown>] => [
+          `list ${kind}`,
+          () => list(backend, kind),
+        ]),
+      ];
+      if (capabilities.scan) operations.push(["scan", () => backend.scan?.() as Promise<unknown>]);
+      if (capabilities.recover) {
+        operations.push([
+          "recover",
+          () => backend.recover?.({ mode: "repair" }) as Promise<unknown>,
+        ]);
+      }
+      if (capabilities.compact) {
+        operations.push(["compact", () => backend.compact?.() as Promise<unknown>]);
+      }
+      for (const [name, operation] of operations) {
+        await rejectsWithCode(operation, CLOSED, `${name} after close`);
+      }
+    },
+  );
 
   h.test(
     "a write racing close() either is stored or rejects with PersistenceClosedError",
