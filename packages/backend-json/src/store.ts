@@ -1,4 +1,4 @@
-import { stat, unlink } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   type Anomaly,
@@ -35,6 +35,7 @@ import {
   scanFile,
   scanFileTail,
   sealTornTail,
+  storeFs,
   writeCheckpoint,
 } from "@papyra/ndjson";
 import type { AppendFs } from "@papyra/ndjson/testing";
@@ -85,7 +86,10 @@ export class JsonFileBackend extends FileStore {
       if (!existed) await fsyncDirectory(dirname(path));
       await sealTornTail(sink.file);
       // We hold the lock: temp files left by a rewrite that crashed are garbage.
-      for (const temp of await findTempFiles(path)) await unlink(temp).catch(() => {});
+      for (const temp of await findTempFiles(path))
+        await storeFs()
+          .unlink(temp)
+          .catch(() => {});
       return sink;
     });
     return store;
@@ -218,7 +222,10 @@ export class JsonFileBackend extends FileStore {
       report.dropped_by_retention = result.droppedByRetention;
     }
     if (config.dryRun) return;
-    for (const temp of await findTempFiles(this.path)) await unlink(temp).catch(() => {});
+    for (const temp of await findTempFiles(this.path))
+      await storeFs()
+        .unlink(temp)
+        .catch(() => {});
   }
 
   /** Two passes over the file (`compactFile` of @papyra/ndjson): plan retention, then rewrite. */

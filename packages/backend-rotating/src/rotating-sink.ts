@@ -1,4 +1,4 @@
-import { rename, stat, unlink } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import {
   AppendFile,
   type BatchSink,
@@ -7,6 +7,7 @@ import {
   fsyncDirectory,
   type LineBatch,
   sealTornTail,
+  storeFs,
 } from "@papyra/ndjson";
 import type { AppendFs } from "@papyra/ndjson/testing";
 import { planBatch } from "./rotation-plan.js";
@@ -143,9 +144,11 @@ export class RotatingSink implements BatchSink {
     let total = rotated.reduce((sum, s) => sum + s.size, 0);
     for (const segment of rotated) {
       if (total <= budget) break;
-      await unlink(segment.path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== "ENOENT") throw error;
-      });
+      await storeFs()
+        .unlink(segment.path)
+        .catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "ENOENT") throw error;
+        });
       total -= segment.size;
     }
   }
@@ -173,7 +176,7 @@ export class RotatingSink implements BatchSink {
 
 async function renameIfPresent(from: string, to: string): Promise<void> {
   try {
-    await rename(from, to);
+    await storeFs().rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

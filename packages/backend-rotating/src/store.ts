@@ -1,4 +1,4 @@
-import { stat, unlink } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type {
   CompactionReport,
@@ -24,6 +24,7 @@ import {
   repairFile,
   type ScanEffects,
   scanFile,
+  storeFs,
 } from "@papyra/ndjson";
 import type { AppendFs } from "@papyra/ndjson/testing";
 import { compactSet } from "./compact-set.js";
@@ -212,7 +213,7 @@ export class RotatingFileBackend extends FileStore {
         if (quarantineDir !== undefined) {
           report.quarantined_files.push(await quarantineCopy(path, quarantineDir));
         }
-        await unlink(path);
+        await storeFs().unlink(path);
         report.repaired_files.push(path);
       } catch (error) {
         if (!isMissing(error)) throw error;
@@ -232,7 +233,10 @@ export class RotatingFileBackend extends FileStore {
   /** Deletes temp files of interrupted rewrites of any segment (either naming). Only under the writer lock. */
   async #removeSegmentTempFiles(): Promise<void> {
     for (const path of (await this.#set.listDirectory()).unexpected) {
-      if (isSegmentTempFile(this.#set, path)) await unlink(path).catch(() => {});
+      if (isSegmentTempFile(this.#set, path))
+        await storeFs()
+          .unlink(path)
+          .catch(() => {});
     }
   }
 }

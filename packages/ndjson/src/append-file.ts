@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
-import { type AppendFs, nodeAppendFs } from "./append-fs.js";
+import type { AppendFs } from "./append-fs.js";
+import { storeFs } from "./store-fs.js";
 
 /** Options of {@link AppendFile.open}. */
 export interface AppendFileOptions {
@@ -28,7 +29,7 @@ export class AppendFile {
 
   /** Opens `path` for appending. Rejects with the raw fs error (ENOENT when its directory is missing). */
   static async open(path: string, options: AppendFileOptions = {}): Promise<AppendFile> {
-    const fs = options.fs ?? nodeAppendFs;
+    const fs = options.fs ?? storeFs();
     // Creates a missing file, never a missing directory (that stays ENOENT for the caller).
     const fd = await fs.open(path, "a", 0o644);
     try {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { open, readdir, rename, unlink } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { storeFs } from "./store-fs.js";
 
 /** Marker in the names of temp files made by {@link atomicRewrite}: `.<file>.tmp-<pid>-<random>`. */
 export const TEMP_MARKER = ".tmp-";
@@ -38,16 +39,8 @@ export function isTempFileOf(path: string, candidate: string): boolean {
 }
 
 /** fsync(2) of a directory, so a rename or create in it survives power loss. */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems refuse fsync on directories; the rename itself already happened.
-    if ((error as NodeJS.ErrnoException).code !== "EINVAL") throw error;
-  } finally {
-    await handle.close();
-  }
+export function fsyncDirectory(dir: string): Promise<void> {
+  return storeFs().fsyncDirectory(dir);
 }
 
 /** Buffered sequential writer of a rewrite's temp file. */
@@ -80,15 +73,20 @@ export async function atomicRewrite(
   options: { mode?: number; bufferSize?: number; tempPath?: string } = {},
 ): Promise<RewriteResult> {
   const temp = options.tempPath ?? tempPathFor(path);
-  const handle = await open(temp, "wx", options.mode ?? 0o644);
+  const fs = storeFs();
+  const fd = await fs.open(temp, "wx", options.mode ?? 0o644);
+  const writeAll = async (bytes: Uint8Array, length: number): Promise<void> => {
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, length);
+    let done = 0;
+    while (done < length) done += await fs.write(fd, view, done, length - done);
+  };
   const bufferSize = options.bufferSize ?? 256 * 1024;
   let buffer = Buffer.allocUnsafe(bufferSize);
   let used = 0;
   let total = 0;
   let closed = false;
   const flushBuffer = async () => {
-    let done = 0;
-    while (done < used) done += (await handle.write(buffer, done, used - done)).bytesWritten;
+    await writeAll(buffer, used);
     used = 0;
   };
   const out: RewriteOutput = {
@@ -96,9 +94,7 @@ export async function atomicRewrite(
       total += bytes.length;
       if (bytes.length >= bufferSize) {
         await flushBuffer();
-        let done = 0;
-        while (done < bytes.length)
-          done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        await writeAll(bytes, bytes.length);
         return;
       }
       if (used + bytes.length > bufferSize) await flushBuffer();
@@ -112,21 +108,21 @@ export async function atomicRewrite(
   try {
     const keep = await produce(out);
     if (keep === false) {
-      await handle.close();
+      await fs.close(fd);
       closed = true;
-      await unlink(temp).catch(() => {});
+      await fs.unlink(temp).catch(() => {});
       return { replaced: false, bytes: total };
     }
     await flushBuffer();
-    await handle.sync();
-    await handle.close();
+    await fs.fdatasync(fd);
+    await fs.close(fd);
     closed = true;
-    await rename(temp, path);
+    await fs.rename(temp, path);
     await fsyncDirectory(dirname(path));
     return { replaced: true, bytes: total };
   } catch (error) {
-    if (!closed) await handle.close().catch(() => {});
-    await unlink(temp).catch(() => {});
+    if (!closed) await fs.close(fd).catch(() => {});
+    await fs.unlink(temp).catch(() => {});
     throw error;
   } finally {
     buffer = Buffer.alloc(0);

@@ -1,4 +1,5 @@
-import { open, rename, stat, unlink } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   addMetrics,
@@ -11,11 +12,17 @@ import {
 import { z } from "zod";
 import { fsyncDirectory } from "./atomic-rewrite.js";
 import { readJsonFile, writeJsonAtomic } from "./json-file.js";
+import { storeFs } from "./store-fs.js";
 
 /** The metrics sidecar's content: cumulative counters since the last reset. */
 export interface MetricsFileContent extends StoredMetrics {
   /** Bumped by every reset; a writer seeing a new generation zeroes its in-process counters. */
   generation: number;
+  /**
+   * sha256 of a first-release sidecar already added into (or zeroed by) this one: that file is
+   * ignored if it is still there, as a crash or power cut can keep it after its removal.
+   */
+  absorbed?: string;
 }
 
 const LOCK_WAIT_MS = 3000;
@@ -26,6 +33,7 @@ const metricsFileSchema = z.object({
   counters: z.record(z.string(), z.unknown()).catch({}),
   since: z.number().finite().nullable().catch(null),
   generation: z.number().int().nonnegative().catch(0),
+  absorbed: z.string().optional().catch(undefined),
 });
 
 /** Reads a metrics sidecar; a missing or damaged one reads as zeros, generation 0. */
@@ -35,7 +43,28 @@ export async function readMetricsFile(path: string): Promise<MetricsFileContent>
   const content = parsed.success ? parsed.data : { counters: {}, since: null, generation: 0 };
   const counters = emptyMetrics();
   for (const name of METRIC_NAMES) counters[name] = counterSchema.parse(content.counters[name]);
-  return { counters, since: content.since, generation: content.generation };
+  const read: MetricsFileContent = {
+    counters,
+    since: content.since,
+    generation: content.generation,
+  };
+  if (content.absorbed !== undefined) read.absorbed = content.absorbed;
+  return read;
+}
+
+/** sha256 (hex) of a file's bytes; null when it cannot be read. */
+async function contentHash(path: string): Promise<string | null> {
+  const bytes = await readFile(path).catch(() => null);
+  return bytes === null ? null : createHash("sha256").update(bytes).digest("hex");
+}
+
+/** The first-release sidecar's hash when it exists and `current` has not absorbed it yet, else null. */
+async function pendingLegacy(
+  current: MetricsFileContent,
+  legacyPath: string,
+): Promise<string | null> {
+  const hash = await contentHash(legacyPath);
+  return hash !== null && hash !== current.absorbed ? hash : null;
 }
 
 /**
@@ -69,7 +98,7 @@ export async function readMetricsFiles(
   legacyPath: string,
 ): Promise<MetricsFileContent> {
   const current = await readMetricsFile(path);
-  if (!(await exists(legacyPath))) return current;
+  if ((await pendingLegacy(current, legacyPath)) === null) return current;
   const legacy = await readMetricsFile(legacyPath);
   return (await exists(path)) ? mergeMetrics(current, legacy) : legacy;
 }
@@ -83,16 +112,24 @@ export async function readMetricsFiles(
 export async function migrateMetricsFile(path: string, legacyPath: string): Promise<void> {
   const legacyLock = await stat(`${legacyPath}.lock`).catch(() => null);
   if (legacyLock && Date.now() - legacyLock.mtimeMs > LOCK_STALE_MS) {
-    await unlink(`${legacyPath}.lock`).catch(() => {});
+    await storeFs()
+      .unlink(`${legacyPath}.lock`)
+      .catch(() => {});
   }
   if (!(await exists(legacyPath))) return;
   await withMetricsLock(path, async () => {
     if (!(await exists(path))) {
-      await rename(legacyPath, path);
+      await storeFs().rename(legacyPath, path);
     } else {
-      const merged = mergeMetrics(await readMetricsFile(path), await readMetricsFile(legacyPath));
-      await writeJsonAtomic(path, merged);
-      await unlink(legacyPath);
+      // Marked as absorbed in the same atomic write that adds it in: if the removal below is
+      // lost to a crash, readers still never count the first release's counters twice.
+      const current = await readMetricsFile(path);
+      const hash = await pendingLegacy(current, legacyPath);
+      if (hash !== null) {
+        const merged = mergeMetrics(current, await readMetricsFile(legacyPath));
+        await writeJsonAtomic(path, { ...merged, absorbed: hash });
+      }
+      await storeFs().unlink(legacyPath);
     }
     await fsyncDirectory(dirname(path));
   });
@@ -108,14 +145,15 @@ async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      const handle = await open(lockPath, "wx");
-      await handle.close();
+      await storeFs().close(await storeFs().open(lockPath, "wx"));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const st = await stat(lockPath).catch(() => null);
       if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-        await unlink(lockPath).catch(() => {});
+        await storeFs()
+          .unlink(lockPath)
+          .catch(() => {});
         continue;
       }
       if (Date.now() > deadline)
@@ -126,7 +164,9 @@ async function withMetricsLock<T>(path: string, fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } finally {
-    await unlink(lockPath).catch(() => {});
+    await storeFs()
+      .unlink(lockPath)
+      .catch(() => {});
   }
 }
 
@@ -142,16 +182,20 @@ export async function resetMetricsFile(
 ): Promise<void> {
   await withMetricsLock(path, async () => {
     const current = await readMetricsFile(path);
+    const hash = legacyPath !== undefined ? await pendingLegacy(current, legacyPath) : null;
     const legacy =
-      legacyPath !== undefined && (await exists(legacyPath))
-        ? await readMetricsFile(legacyPath)
-        : null;
+      hash !== null && legacyPath !== undefined ? await readMetricsFile(legacyPath) : null;
     await writeJsonAtomic(path, {
       counters: emptyMetrics(),
       since: now,
       generation: Math.max(current.generation, legacy?.generation ?? 0) + 1,
+      // A first-release sidecar whose removal a crash undoes stays zeroed.
+      absorbed: hash ?? current.absorbed,
     });
-    if (legacy && legacyPath !== undefined) await unlink(legacyPath).catch(() => {});
+    if (legacy && legacyPath !== undefined)
+      await storeFs()
+        .unlink(legacyPath)
+        .catch(() => {});
   });
 }
 
@@ -280,6 +324,7 @@ export class DurableMetrics {
         counters: addMetrics(current.counters, delta),
         since: current.since,
         generation: current.generation,
+        absorbed: current.absorbed,
       });
     });
   }

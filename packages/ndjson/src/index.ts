@@ -40,4 +40,5 @@ export { quarantineCopy, quarantineTarget } from "./quarantine.js";
 export { repairFile, rewriteKeeping } from "./rewrite-file.js";
 export { type FileScanResult, scanFile, scanFileTail } from "./scan-file.js";
 export { isSidecarFile, sidecarPaths } from "./sidecars.js";
-export { refuseNonStore } from "./store-shape.js";
+export { makeDirectories, nodeStoreFs, type StoreFs, storeFs } from "./store-fs.js";
+export { type FileShape, refuseNonStore } from "./store-shape.js";

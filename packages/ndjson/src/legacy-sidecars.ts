@@ -1,8 +1,9 @@
-import { readdir, rename, stat, unlink } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fsyncDirectory } from "./atomic-rewrite.js";
 import { migrateMetricsFile } from "./durable-metrics.js";
 import { legacySidecarPaths, sidecarPaths } from "./sidecars.js";
+import { storeFs } from "./store-fs.js";
 
 /**
  * Migrates the first-release sidecars of the store file `path` (`<name>.metrics.json`,
@@ -25,8 +26,8 @@ async function migrateCheckpoint(path: string, legacyPath: string): Promise<void
   if (!legacy) return;
   const current = await stat(path).catch(() => null);
   // The newer one describes more of the store; the other is only an older starting point.
-  if (!current || legacy.mtimeMs > current.mtimeMs) await rename(legacyPath, path);
-  else await unlink(legacyPath);
+  if (!current || legacy.mtimeMs > current.mtimeMs) await storeFs().rename(legacyPath, path);
+  else await storeFs().unlink(legacyPath);
   await fsyncDirectory(dirname(path));
 }
 
@@ -61,7 +62,9 @@ async function removeDeadLegacyTemps(path: string): Promise<void> {
   for (const name of entries) {
     const pid = legacyTempPid(path, name);
     if (pid !== null && pid !== process.pid && !processAlive(pid)) {
-      await unlink(join(dir, name)).catch(() => {});
+      await storeFs()
+        .unlink(join(dir, name))
+        .catch(() => {});
     }
   }
 }

@@ -1,9 +1,10 @@
-import { link, readdir, stat, unlink } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PersistenceUnavailableError } from "@papyra/core";
 import { breakerPath, classifyLockHelper, type LockRecord, readLockHolder } from "./lock-record.js";
 import { isStaleHolder, liveTokens } from "./lock-staleness.js";
 import { type ProcessProbe, processExists } from "./process-probe.js";
+import { storeFs } from "./store-fs.js";
 
 /**
  * One attempt to take a lock: its lock path, the complete temp file carrying our record (linked
@@ -33,7 +34,7 @@ const YOUNG_HELPER_MS = 10_000;
 /** link(2) that answers false on EEXIST; other failures are the caller's. */
 export async function linkExclusive(from: string, to: string): Promise<boolean> {
   try {
-    await link(from, to);
+    await storeFs().link(from, to);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
@@ -43,7 +44,7 @@ export async function linkExclusive(from: string, to: string): Promise<boolean> 
 
 async function unlinkIfPresent(path: string): Promise<void> {
   try {
-    await unlink(path);
+    await storeFs().unlink(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -105,7 +106,9 @@ export async function removeLockLeftovers(attempt: LockAttempt): Promise<void> {
       }
     } else if (helper.kind === "temp" && path !== attempt.temp) {
       if (await tempIsStale(path, helper.pid, helper.token, attempt.probe)) {
-        await unlink(path).catch(() => {});
+        await storeFs()
+          .unlink(path)
+          .catch(() => {});
       }
     }
   }

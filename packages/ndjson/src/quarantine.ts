@@ -1,6 +1,6 @@
-import { copyFile, mkdir, open } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fsyncDirectory } from "./atomic-rewrite.js";
+import { makeDirectories, storeFs } from "./store-fs.js";
 
 /**
  * Where a quarantine copy of `path` goes: `<dir>/quarantined-<stamp>-<name>`, so a copy never
@@ -22,14 +22,18 @@ export function quarantineTarget(path: string, quarantineDir: string, stamp?: st
  */
 export async function quarantineCopy(path: string, quarantineDir: string): Promise<string> {
   const dir = resolve(quarantineDir);
-  await mkdir(dir, { recursive: true });
+  const fs = storeFs();
+  // A directory made here must be in its parent on disk too, or a power cut can lose the
+  // copy while the repaired file has already replaced the original (found by the
+  // power-loss explorer).
+  for (const made of await makeDirectories(dir)) await fsyncDirectory(dirname(made));
   const target = quarantineTarget(path, dir);
-  await copyFile(path, target);
-  const handle = await open(target, "r+");
+  await fs.copyFile(path, target);
+  const fd = await fs.open(target, "r+");
   try {
-    await handle.sync();
+    await fs.fsync(fd);
   } finally {
-    await handle.close();
+    await fs.close(fd);
   }
   await fsyncDirectory(dir);
   return target;

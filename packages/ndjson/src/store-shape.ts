@@ -15,11 +15,18 @@ export interface FileShape {
   /** Damaged lines that are JSON but not records (a JSON object without `kind`, ...). */
   json: number;
   /**
-   * True when the last line is an unterminated fragment that starts like a record (`{`, text,
-   * not parseable): what a crash during an append leaves. It never counts against the file,
-   * so a store whose very first write was torn is still repaired.
+   * True when the file has a fragment that starts like a record (`{`, text, not parseable):
+   * what a crash during an append leaves. An unterminated one (the last line) never counts
+   * against the file, and neither does the first terminated one (a torn tail a writer ended
+   * with a newline when it reopened the store), so a store whose very first write was torn is
+   * still repaired.
    */
   tornTail: boolean;
+  /**
+   * Lines made only of NUL bytes: what a power cut leaves when a file's new size reached the
+   * disk but its data did not. Damage, but never a sign that the file is not a store.
+   */
+  zeroFilled?: number;
 }
 
 /** A shape with nothing counted yet. */
@@ -44,18 +51,27 @@ export function countDamagedLine(shape: FileShape, view: LineView, decoded: Deco
     return;
   }
   const text = view.text ?? lineText(view);
+  if (text !== null && text.length > 0 && ZERO_FILLED.test(text)) {
+    shape.zeroFilled = (shape.zeroFilled ?? 0) + 1;
+    return;
+  }
   if (text === null || hasControlCharacter(text)) {
     shape.damaged += 1;
     shape.binary += 1;
     return;
   }
-  if (!view.terminated && decoded.type === "corrupt" && text.trimStart().startsWith("{")) {
+  const torn = decoded.type === "corrupt" && text.trimStart().startsWith("{");
+  // The first terminated fragment may be a torn tail sealed by a writer's reopen (power loss
+  // tears appends anywhere, and the store restarts by ending the fragment with a newline).
+  if (torn && (!view.terminated || !shape.tornTail)) {
     shape.tornTail = true;
     return;
   }
   shape.damaged += 1;
   if (decoded.type === "invalid") shape.json += 1;
 }
+
+const ZERO_FILLED = /^\0+$/;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

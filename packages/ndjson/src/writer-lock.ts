@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { stat, unlink, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { ErrorCode, PersistenceLockedError, PersistenceUnavailableError } from "@papyra/core";
@@ -12,6 +12,7 @@ import {
 import { type LockRecord, lockTempPath, readLockHolder } from "./lock-record.js";
 import { isStaleHolder, liveTokens } from "./lock-staleness.js";
 import { defaultProcessProbe, type ProcessProbe } from "./process-probe.js";
+import { storeFs } from "./store-fs.js";
 
 export { breakerPath, type LockRecord, readLockHolder } from "./lock-record.js";
 export { isStaleHolder, type StalenessOptions } from "./lock-staleness.js";
@@ -67,7 +68,7 @@ export async function acquireWriterLock(
   liveTokens.add(record.token);
   let held = false;
   try {
-    await writeFile(attempt.temp, `${JSON.stringify(record)}\n`, { flag: "wx", mode: 0o644 });
+    await writeLockTemp(attempt.temp, `${JSON.stringify(record)}\n`);
     held = await takeLock(attempt, location);
     // The holder tidies up what crashed takers left (it needs its temp file to break breakers).
     await removeLockLeftovers(attempt).catch(() => {});
@@ -81,7 +82,9 @@ export async function acquireWriterLock(
       { cause: error },
     );
   } finally {
-    await unlink(attempt.temp).catch(() => {});
+    await storeFs()
+      .unlink(attempt.temp)
+      .catch(() => {});
     if (!held) liveTokens.delete(record.token);
   }
 }
@@ -158,7 +161,10 @@ function makeLock(lockPath: string, record: LockRecord): WriterLock {
       released = true;
       try {
         const current = await readLockHolder(lockPath);
-        if (current?.token === record.token) await unlink(lockPath).catch(() => {});
+        if (current?.token === record.token)
+          await storeFs()
+            .unlink(lockPath)
+            .catch(() => {});
       } finally {
         // Our token stays live until the file is gone: until then nobody may judge it stale.
         if (heldInProcess.get(lockPath)?.token === record.token) heldInProcess.delete(lockPath);
@@ -171,4 +177,23 @@ function makeLock(lockPath: string, record: LockRecord): WriterLock {
 /** The lock this process holds at `lockPath`, if any. */
 export function heldLock(lockPath: string): LockRecord | undefined {
   return heldInProcess.get(resolve(lockPath));
+}
+
+/**
+ * Writes a lock attempt's temp file completely (created exclusively) and fdatasyncs it before
+ * it is linked into place as the lock or a breaker: otherwise a power cut can keep the link
+ * but not the bytes, and an empty lock or breaker file, whose holder cannot be judged, blocks
+ * every restart (found by the power-loss explorer).
+ */
+async function writeLockTemp(path: string, text: string): Promise<void> {
+  const fs = storeFs();
+  const bytes = Buffer.from(text, "utf8");
+  const fd = await fs.open(path, "wx", 0o644);
+  try {
+    let done = 0;
+    while (done < bytes.length) done += await fs.write(fd, bytes, done, bytes.length - done);
+    await fs.fdatasync(fd);
+  } finally {
+    await fs.close(fd);
+  }
 }

@@ -96,6 +96,27 @@ describe("migrating first-release sidecars (writer open, under the lock)", () =>
     );
   });
 
+  it("a first-release sidecar whose removal a crash undid is not counted again, nor after a reset", async () => {
+    const current = join(dir, ".s.log.metrics.json");
+    const legacy = metrics({ records_written: 7 }, 200, 1);
+    await writeFile(current, metrics({ records_written: 5 }, 100, 4));
+    await writeFile(`${store}.metrics.json`, legacy);
+    await migrateLegacySidecars(store);
+    await writeFile(`${store}.metrics.json`, legacy); // the unlink did not reach the disk
+    expect(
+      (await readMetricsFiles(current, `${store}.metrics.json`)).counters.records_written,
+    ).toBe(12);
+    await migrateLegacySidecars(store);
+    expect(await readdir(dir)).not.toContain("s.log.metrics.json");
+    expect((await readMetricsFile(current)).counters.records_written).toBe(12);
+    await writeFile(`${store}.metrics.json`, metrics({ records_written: 9 }, null, 3));
+    await resetMetricsFile(current, 1234, `${store}.metrics.json`);
+    await writeFile(`${store}.metrics.json`, metrics({ records_written: 9 }, null, 3)); // again
+    expect(
+      (await readMetricsFiles(current, `${store}.metrics.json`)).counters.records_written,
+    ).toBe(0);
+  });
+
   it("a reset zeroes an unmigrated first-release sidecar too", async () => {
     await writeFile(`${store}.metrics.json`, metrics({ records_written: 9 }, null, 3));
     await resetMetricsFile(join(dir, ".s.log.metrics.json"), 1234, `${store}.metrics.json`);

@@ -80,6 +80,27 @@ describe("what does not look like a store is never rewritten without force", () 
     }
   });
 
+  it("what a power cut leaves is repaired, not refused: a file of zeros, a torn first write a writer sealed", async () => {
+    const path = join(dir, "store");
+    for (const content of [
+      "\u0000".repeat(600), // the first batch's size reached the disk, its data did not
+      `${"\u0000".repeat(600)}\n${records(1)}`,
+      '{"kind":"event","system_id":"s","act\n', // torn, then ended by the writer's reopen
+      `{"kind":"event","sys\n${records(1)}{"kind":"ev`,
+    ]) {
+      await writeFile(path, content);
+      const result = await repairFile(path);
+      expect(result.changed).toBe(true);
+      expect((await scanFile(path)).anomalyCount).toBe(0);
+    }
+  });
+
+  it("more than one sealed fragment and no record is still not a store", async () => {
+    const path = join(dir, "store");
+    await writeFile(path, '{"a":\n{"b":\n');
+    expect(await codeOf(repairFile(path))).toBe(ErrorCode.notAStore);
+  });
+
   it("the rule, on counts", () => {
     const shape = { records: 0, damaged: 0, binary: 0, json: 0, tornTail: false };
     expect(notAStoreReason(shape)).toBeNull();
