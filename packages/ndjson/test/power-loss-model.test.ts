@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppendFile, atomicRewrite } from "./support/internals.js";
 import {
   CrashModel,
   type CrashState,
@@ -10,6 +9,7 @@ import {
   type FsLog,
   recordWorkload,
 } from "../src/testing.js";
+import { AppendFile, atomicRewrite } from "./support/internals.js";
 
 let dir: string;
 beforeEach(async () => {
