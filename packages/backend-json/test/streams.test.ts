@@ -1,6 +1,6 @@
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encodeRecord, type StoredActorEvent } from "@papyra/core";
+import { encodeRecord, PersistenceClosedError, type StoredActorEvent } from "@papyra/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";
@@ -110,5 +110,19 @@ describe("JSON store streams", () => {
     controller.abort();
     await follow.end();
     await reader.close();
+  });
+
+  it("counts streamed records as records_read, and iterate / follow pulled after close reject with PersistenceClosedError", async () => {
+    const store = await openJsonStore({ path });
+    for (let id = 1; id <= 3; id++) await store.recordEvent(event(id));
+    const before = store.metrics.snapshot().records_read;
+    let seen = 0;
+    for await (const _ of store.iterate()) seen += 1;
+    expect(seen).toBe(3);
+    expect(store.metrics.snapshot().records_read - before).toBe(3);
+    await store.close();
+    await expect(store.iterate().next()).rejects.toBeInstanceOf(PersistenceClosedError);
+    const follow = store.follow("event", { signal: new AbortController().signal });
+    await expect(follow.next()).rejects.toBeInstanceOf(PersistenceClosedError);
   });
 });

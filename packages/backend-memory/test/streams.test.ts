@@ -1,3 +1,4 @@
+import { PersistenceClosedError } from "@papyra/core";
 import { makeEvent } from "@papyra/testkit";
 import { describe, expect, it } from "vitest";
 import { createMemoryBackend } from "../src/index.js";
@@ -31,5 +32,18 @@ describe("memory backend streams", () => {
     const ended = next();
     controller.abort();
     expect(await ended).toBeUndefined();
+  });
+
+  it("counts each streamed record once as records_read, and iterate / follow pulled after close reject with PersistenceClosedError", async () => {
+    const backend = createMemoryBackend();
+    for (let n = 1; n <= 3; n++) await backend.recordEvent(makeEvent(n));
+    let seen = 0;
+    for await (const _ of backend.iterate()) seen += 1;
+    expect(seen).toBe(3);
+    expect(backend.metrics.snapshot().records_read).toBe(3);
+    await backend.close();
+    await expect(backend.iterate().next()).rejects.toBeInstanceOf(PersistenceClosedError);
+    const follow = backend.follow("event", { signal: new AbortController().signal });
+    await expect(follow.next()).rejects.toBeInstanceOf(PersistenceClosedError);
   });
 });
