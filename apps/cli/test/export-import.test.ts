@@ -229,7 +229,7 @@ describe("papyra import", () => {
       .map((a) => `'${a}'`)
       .join(" ");
     const terminal = await shell(`script -qec "${command.replaceAll('"', '\\"')}" /dev/null`, cwd);
-    expect(terminal.stdout).toMatch(/import: 100% \(\d+\/\d+ bytes\)/);
+    expect(terminal.stdout).toMatch(/import: 100% · \d+ B of \d+ B/);
     expect(terminal.stdout).toContain("Imported 5 records");
     const piped = await papyra(["import", "a.ndjson", "--path", "c.ndjson"], { cwd });
     expect(piped.stderr).toBe("");
