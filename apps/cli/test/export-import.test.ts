@@ -6,6 +6,7 @@ import {
   audit,
   baseEnv,
   CLI,
+  copyFixture,
   deadLetter,
   event,
   papyra,
@@ -255,5 +256,30 @@ describe("papyra import", () => {
     const imported = await contents(["--path", "b.ndjson"], cwd);
     const original = await contents(["--backend", "rotating", "--path", fixture], cwd);
     expect(imported).toEqual(original);
+  }, 60_000);
+
+  it("carries a Python store's NaN / Infinity lines and actor-reference targets over without loss: byte for byte into a file store, as read into Redis", async () => {
+    const cwd = tempProject();
+    const source = copyFixture("edge-cases.ndjson", join(cwd, "edge.ndjson"));
+    const dry = await papyraJson(["import", source, "--dry-run", "--path", "b.ndjson"], { cwd });
+    expect(dry.code).toBe(0);
+    expect(dry.doc).toMatchObject({ imported: 6, verbatim: 3, invalid_count: 0 });
+
+    const json = await papyraJson(["import", source, "--path", "b.ndjson"], { cwd });
+    expect(json.code).toBe(0);
+    expect(json.doc).toMatchObject({ imported: 6, verbatim: 3, invalid_count: 0 });
+    const sourceLines = readFileSync(source, "utf8").split("\n");
+    const storedLines = readFileSync(join(cwd, "b.ndjson"), "utf8").split("\n");
+    // Every line byte for byte, integers beyond 2^53 and Python's separators included.
+    expect(storedLines.filter((l) => l !== "")).toEqual(sourceLines.filter((l) => l !== ""));
+    const original = await contents(["--path", source], cwd);
+    expect(await contents(["--path", "b.ndjson"], cwd)).toEqual(original);
+
+    const url = `redis://127.0.0.1:${redis.port}`;
+    const redisArgs = ["--backend", "redis", "--redis-url", url, "--redis-system-id", "python"];
+    const moved = await papyraJson(["import", source, ...redisArgs], { cwd });
+    expect(moved.code).toBe(0);
+    expect(moved.doc).toMatchObject({ imported: 6, verbatim: 3, invalid_count: 0 });
+    expect(await contents(redisArgs, cwd)).toEqual(original);
   }, 60_000);
 });

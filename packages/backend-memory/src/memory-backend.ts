@@ -5,11 +5,11 @@ import {
   finishListing,
   type IterateQuery,
   inTimeWindow,
-  iterateRecords,
   type ListQuery,
   lineBytes,
   MaintainableBackendBase,
   type NormalizedListQuery,
+  normalizeIterateQuery,
   nowSeconds,
   parseOptions,
   RECORD_KINDS,
@@ -82,6 +82,11 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
     kind: K,
     q: NormalizedListQuery,
   ): Promise<RecordByKind[K][]> {
+    return this.#matches(kind, q).map((entry) => readEntry<K>(entry));
+  }
+
+  /** The kind's entries a listing returns, oldest first unless `q.reverse`. */
+  #matches(kind: RecordKind, q: NormalizedListQuery): StoredEntry[] {
     const now = nowSeconds();
     const matches: StoredEntry[] = [];
     if (q.limit !== 0) {
@@ -93,17 +98,36 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
       }
     }
     matches.reverse();
-    return finishListing(matches, q).map((entry) => readEntry<K>(entry));
+    return finishListing(matches, q);
   }
 
-  /** Streams the selected kinds' records, kind by kind, oldest first, within retention. */
+  /** Stores a line another store holds, as given, when it decodes as a record (for import). */
+  appendStoredLine(line: string): Promise<void> {
+    return this.writeStoredLine(line);
+  }
+
+  /**
+   * Streams the selected kinds' records, kind by kind, oldest first, within retention, each
+   * with its stored line as stored (a line appended as given stays byte for byte).
+   */
   iterate(query: IterateQuery = {}): AsyncGenerator<StreamedRecord> {
-    const lister = {
-      listEvents: (q: ListQuery) => this.#listKind("event", q),
-      listAudits: (q: ListQuery) => this.#listKind("audit", q),
-      listDeadLetters: (q: ListQuery) => this.#listKind("dead_letter", q),
-    };
-    return this.streamRecords("iterate", () => iterateRecords(lister, query));
+    return this.streamRecords("iterate", () => this.#iterateStored(query));
+  }
+
+  async *#iterateStored(query: IterateQuery): AsyncGenerator<StreamedRecord> {
+    normalizeIterateQuery(query);
+    const kinds = query.kinds ?? RECORD_KINDS;
+    const window = this.normalizeQuery({ since: query.since, until: query.until });
+    for (const kind of RECORD_KINDS) {
+      if (!kinds.includes(kind)) continue;
+      query.signal?.throwIfAborted();
+      // The kind's entries at this moment: later writes and trims do not shift the walk.
+      for (const entry of this.#matches(kind, window)) {
+        query.signal?.throwIfAborted();
+        const record = readEntry<typeof kind>(entry) as StoredRecordByKind[typeof kind];
+        yield { kind, record, timestamp: entry.timestamp, line: entry.line };
+      }
+    }
   }
 
   /** The stored backlog of `kind`, then each record stored, until `options.signal` aborts. */

@@ -44,6 +44,14 @@ export abstract class StreamReads extends ConsumerGroups {
     this.#streamContext = context;
   }
 
+  /**
+   * Adds a line another store holds as an entry's `data` field, as given (the field a record
+   * read from any writer is stored in), when it decodes as a record: for import.
+   */
+  appendStoredLine(line: string): Promise<void> {
+    return this.writeStoredLine(line);
+  }
+
   /** Streams the selected kinds' records oldest first, a page at a time, within retention. */
   iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
     const context = this.#streamContext;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import {
+  canAppendStoredLines,
   decodeLine,
   encodeRecord,
   type PersistenceBackend,
@@ -35,6 +36,11 @@ interface ImportReport {
   lines: number;
   imported: number;
   blank: number;
+  /**
+   * Records `record*` cannot write exactly (a Python store's `NaN` / `Infinity`, a target that
+   * is an actor-reference object), carried over as their stored line, byte for byte.
+   */
+  verbatim: number;
   /** Records of kinds this version does not know: valid, but `record*` cannot write them. */
   skipped_unknown_kind: number;
   invalid_count: number;
@@ -47,7 +53,7 @@ type Classified =
   | { type: "blank" }
   | { type: "unknown_kind" }
   | { type: "invalid"; detail: string }
-  | { type: "record"; kind: RecordKind; record: StoredRecordByKind[RecordKind] };
+  | { type: "record"; kind: RecordKind; record: StoredRecordByKind[RecordKind]; text: string };
 
 /** Reads one line liberally (any Papyra or Python writer's line is a record). */
 function classify(source: SourceLine): Classified {
@@ -69,12 +75,22 @@ function classify(source: SourceLine): Classified {
     case "corrupt":
       return { type: "invalid", detail: decoded.detail };
     case "record":
-      return { type: "record", kind: decoded.kind, record: decoded.record };
+      return { type: "record", kind: decoded.kind, record: decoded.record, text };
   }
 }
 
 function isValidationError(error: unknown): boolean {
   return (error as { code?: unknown })?.code === "PAPYRA_VALIDATION";
+}
+
+/** The reason `record*` would refuse the record, or null when it can write it exactly. */
+function strictRefusal(kind: RecordKind, record: StoredRecordByKind[RecordKind]): string | null {
+  try {
+    encodeRecord(kind, record as never);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function writeRecord(
@@ -88,11 +104,13 @@ function writeRecord(
 }
 
 /**
- * Reads the sources line by line and writes each record through `record*` (strict: what
- * cannot be stored exactly is an invalid line, named with its reason), up to
- * {@link MAX_PENDING_WRITES} at once, in order. Without a backend (dry run) each record is only
- * checked as `record*` would check it. A store failure stops the import with an error saying
- * how many records were already written.
+ * Reads the sources line by line and stores each record, up to {@link MAX_PENDING_WRITES} at
+ * once, in order: as its stored line, byte for byte, when the store can keep stored lines
+ * (`appendStoredLine`, every built-in backend), else through `record*`, which refuses what it
+ * cannot write exactly (read liberally, e.g. a Python store's `NaN`): an invalid line, named
+ * with its reason. Records only a stored-line append can carry count as `verbatim`. Without a
+ * backend (dry run) each record is only checked. A store failure stops the import
+ * with an error saying how many records were already written.
  */
 async function runImport(
   context: CliContext,
@@ -103,6 +121,7 @@ async function runImport(
     lines: 0,
     imported: 0,
     blank: 0,
+    verbatim: 0,
     skipped_unknown_kind: 0,
     invalid_count: 0,
     invalid: [],
@@ -133,18 +152,29 @@ async function runImport(
     if (item.type === "blank") report.blank += 1;
     else if (item.type === "unknown_kind") report.skipped_unknown_kind += 1;
     else if (item.type === "invalid") addInvalid(source, item.detail);
-    else if (backend === null) {
-      try {
-        encodeRecord(item.kind, item.record as never);
-        report.imported += 1;
-      } catch (error) {
-        addInvalid(source, (error as Error).message);
+    else {
+      const refusal = strictRefusal(item.kind, item.record);
+      const keepsLines = backend === null || canAppendStoredLines(backend);
+      if (refusal !== null && !keepsLines) {
+        addInvalid(source, refusal);
+        continue;
       }
-    } else {
-      const write: Promise<void> = writeRecord(backend, item.kind, item.record)
+      if (backend === null) {
+        report.imported += 1;
+        if (refusal !== null) report.verbatim += 1;
+        continue;
+      }
+      // A store that keeps stored lines gets every record byte for byte: nothing is lost
+      // (integers beyond 2^53 included), whichever writer wrote it.
+      const write: Promise<void> = (
+        canAppendStoredLines(backend)
+          ? backend.appendStoredLine(item.text)
+          : writeRecord(backend, item.kind, item.record)
+      )
         .then(
           () => {
             report.imported += 1;
+            if (refusal !== null) report.verbatim += 1;
           },
           (error: unknown) => {
             if (isValidationError(error)) addInvalid(source, (error as Error).message);
@@ -218,6 +248,11 @@ export async function importCommand(
           ? `Dry run: ${report.imported} records would be imported from ${from}; nothing was written.`
           : `Imported ${report.imported} records from ${from}.`,
       );
+      if (report.verbatim > 0) {
+        out.line(
+          `${report.verbatim} of them kept as their stored line (values record* cannot write exactly, e.g. NaN or an actor-reference target).`,
+        );
+      }
       if (report.skipped_unknown_kind > 0) {
         out.line(
           `Skipped ${report.skipped_unknown_kind} records of kinds this version does not know.`,
