@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Every test spawns the built CLI (a fresh Node process each time), so tests get more time
-// than the default on a busy machine; files run in parallel.
+// Most tests run the CLI in-process (runCli); the smoke tests and a few others start real
+// processes (the binary, writers holding a lock, redis-server), so tests get more time than
+// the default on a busy machine. Files run in parallel.
 export default defineConfig({
   test: {
     testTimeout: 60_000,

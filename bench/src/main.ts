@@ -2,13 +2,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RedisServer } from "@papyra/test-support";
 import { BACKENDS, type BackendName, loadBackend } from "./backends.js";
 import { runInChild } from "./child.js";
 import { type BenchConfig, GROUPS, type Group, readConfig } from "./config.js";
 import { exportGroup } from "./export-group.js";
 import { currentLoad, machineInfo } from "./machine.js";
 import { otelGroup } from "./otel-group.js";
-import { type RedisServer, startRedis } from "./redis-server.js";
 import { updateReadme, writeReport } from "./report.js";
 import { type BenchResults, FigureBook } from "./results.js";
 import { percentile } from "./stats.js";
@@ -535,7 +535,7 @@ async function main(): Promise<void> {
   let redis: RedisServer | string = "redis not needed";
   if (needsRedis) {
     try {
-      redis = await startRedis();
+      redis = await RedisServer.start();
     } catch (error) {
       redis = firstLine(error);
     }

@@ -1,16 +1,5 @@
 import type { ActorEvent } from "@papyra/core";
-
-/** A small, fast, seeded PRNG (mulberry32) so every run writes the same records. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@papyra/test-support";
 
 const SYSTEMS = ["orders-prod", "billing-eu1", "ingest-7", "notifications"];
 const EVENT_TYPES = [

@@ -70,34 +70,3 @@ export function compactOptions<T>(y: Argv<T>) {
     describe: "Report what compaction would remove and reclaim; change nothing",
   });
 }
-
-const COMMAND_WORDS = new Set([
-  "doctor",
-  "run",
-  "persistence",
-  "scan",
-  "recover",
-  "startup-check",
-  "compact",
-  "inspect",
-  "events",
-  "audits",
-  "dead-letters",
-  "summary",
-  "metrics",
-  "reset",
-  "backends",
-  "demo",
-  "export",
-  "import",
-]);
-
-/** The command named in argv (`persistence scan`, `backends`), for error documents. */
-export function commandName(argv: readonly string[]): string {
-  const words = argv.filter((a) => COMMAND_WORDS.has(a));
-  const first = words[0];
-  if (first === undefined) return "papyra";
-  return ["backends", "demo", "export", "import"].includes(first)
-    ? first
-    : words.slice(0, 2).join(" ");
-}

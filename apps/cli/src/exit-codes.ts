@@ -17,15 +17,6 @@ export const ExitCode = {
 /** One of the values in {@link ExitCode}. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A mistake in how the CLI was called: unknown flag, bad value, missing quarantine directory. */
-export class UsageError extends Error {
-  readonly code = "PAPYRA_USAGE";
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 // Network and filesystem failures a backend did not wrap still mean "cannot open or connect".
 const UNAVAILABLE_SYSTEM_CODES = new Set([
   "ENOENT",

@@ -3,7 +3,12 @@
  * and store resolution in your own tools.
  */
 
-export { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
+export {
+  /** @deprecated Use `PapyraUsageError` (the same class, from @papyra/core). */
+  PapyraUsageError as UsageError,
+  PapyraUsageError,
+} from "@papyra/core";
+export { ExitCode, exitCodeFor } from "./exit-codes.js";
 export { type CliRun, runCli } from "./main.js";
 export {
   configFileSchema,

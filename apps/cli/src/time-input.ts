@@ -1,4 +1,4 @@
-import { UsageError } from "./exit-codes.js";
+import { PapyraUsageError } from "@papyra/core";
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 const UNIT_SECONDS: Record<string, number> = {
@@ -26,7 +26,7 @@ export function parseTimeInput(flag: string, raw: string, now: number = Date.now
     const ms = Date.parse(value);
     if (Number.isFinite(ms)) return ms / 1000;
   }
-  throw new UsageError(
+  throw new PapyraUsageError(
     `${flag} ${JSON.stringify(raw)}: expected epoch seconds (1700000000), an ISO-8601 time (2026-01-02T03:04:05Z) or a duration (30s, 15m, 2h, 7d, 1w)`,
   );
 }
@@ -34,7 +34,9 @@ export function parseTimeInput(flag: string, raw: string, now: number = Date.now
 /** Parses a non-negative whole number flag such as `--limit`. */
 export function parseCount(flag: string, raw: string): number {
   if (!/^\d+$/.test(raw.trim())) {
-    throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a whole number, 0 or more`);
+    throw new PapyraUsageError(
+      `${flag} ${JSON.stringify(raw)}: expected a whole number, 0 or more`,
+    );
   }
   return Number(raw.trim());
 }
@@ -42,6 +44,6 @@ export function parseCount(flag: string, raw: string): number {
 /** Parses a positive whole number flag such as `--timeout-ms`. */
 export function parsePositive(flag: string, raw: string): number {
   const n = parseCount(flag, raw);
-  if (n === 0) throw new UsageError(`${flag} must be greater than 0`);
+  if (n === 0) throw new PapyraUsageError(`${flag} must be greater than 0`);
   return n;
 }

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RedisServer } from "@papyra/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   audit,
@@ -15,7 +16,6 @@ import {
   tempProject,
   writeStore,
 } from "./helpers.js";
-import { TestRedis } from "./redis-server.js";
 
 const RECORDS = [
   event(1, "ActorStarted", "a"),
@@ -63,9 +63,9 @@ function shell(
   });
 }
 
-let redis: TestRedis;
+let redis: RedisServer;
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  redis = await RedisServer.start();
 });
 afterAll(() => redis.stop());
 

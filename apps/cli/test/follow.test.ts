@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openRotatingStore } from "@papyra/backend-rotating";
+import { RedisServer } from "@papyra/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   baseEnv,
@@ -12,7 +13,6 @@ import {
   writeStore,
   writeThrough,
 } from "./helpers.js";
-import { TestRedis } from "./redis-server.js";
 
 /** A running `papyra ... --follow` whose stdout lines can be awaited one count at a time. */
 interface Follower {
@@ -130,9 +130,9 @@ describe("inspect --follow", () => {
   }, 60_000);
 
   describe("on Redis", () => {
-    let redis: TestRedis;
+    let redis: RedisServer;
     beforeAll(async () => {
-      redis = await TestRedis.start();
+      redis = await RedisServer.start();
     });
     afterAll(() => redis.stop());
 

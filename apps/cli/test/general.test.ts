@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
+import {
+  CLI,
+  event,
+  papyra,
+  papyraJson,
+  papyraProcess,
+  tempProject,
+  writeStore,
+} from "./helpers.js";
 
 const version = (
   JSON.parse(readFileSync(join(CLI, "..", "..", "package.json"), "utf8")) as { version: string }
@@ -29,7 +37,11 @@ describe("usage", () => {
     const cwd = tempProject();
     // A broken config and an unknown backend would fail any command that needs the store.
     writeFileSync(join(cwd, "papyra.config.json"), "{ not json");
-    const run = await papyra(["--version"], { cwd, env: { PAPYRA_BACKEND: "no-such-backend" } });
+    // The binary's fast path, so it runs as a process.
+    const run = await papyraProcess(["--version"], {
+      cwd,
+      env: { PAPYRA_BACKEND: "no-such-backend" },
+    });
     expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
   });
 

@@ -13,9 +13,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { Writable } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { encodeRecord, type RecordByKind, type RecordKind } from "@papyra/core";
 import { afterAll } from "vitest";
+import type { CliRun } from "../src/main.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built CLI, run as a user would run it. */
@@ -49,8 +51,48 @@ export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Runs the built CLI as a child process in `cwd`. */
-export function papyra(
+/** A stream that keeps what is written to it, as the CLI's stdout or stderr in a test. */
+class CapturedStream extends Writable {
+  text = "";
+  readonly isTTY = false;
+
+  override _write(chunk: Buffer | string, _encoding: string, done: () => void): void {
+    this.text += String(chunk);
+    done();
+  }
+}
+
+// The built package, as a user's program imports it (loaded once per test file).
+const cli = (await import(pathToFileURL(resolve(here, "../dist/index.js")).href)) as {
+  runCli(run: CliRun): Promise<number>;
+};
+
+/**
+ * Runs the built CLI in this process through its exported `runCli`, in `cwd`, with its own
+ * streams and environment (nothing of this process's is shared). Most tests use this: it is
+ * what the binary runs, without starting a Node process each time.
+ */
+export async function papyra(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
+  const stdout = new CapturedStream();
+  const stderr = new CapturedStream();
+  const code = await cli.runCli({
+    argv: [...args],
+    cwd: options.cwd,
+    env: baseEnv(options.env),
+    stdout,
+    stderr,
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/**
+ * Runs the built binary (`dist/bin.js`) as a child process in `cwd`: the smoke tests that
+ * check what only a real process shows (the `--version` fast path, exit codes, streams).
+ */
+export function papyraProcess(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {

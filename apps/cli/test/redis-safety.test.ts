@@ -1,7 +1,7 @@
 import { openRedisStore } from "@papyra/backend-redis";
+import { freePort, RedisServer } from "@papyra/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event, papyra, papyraJson, tempProject } from "./helpers.js";
-import { freePort, TestRedis } from "./redis-server.js";
 
 // Passwords with every character a URL gives a meaning to.
 const DEFAULT_PASSWORD = "d/ef#au@lt%pw?1";
@@ -9,12 +9,12 @@ const USER_PASSWORD = "us/er#p@ss%w0rd:x";
 const WRONG_PASSWORD = "wr/ong#p@ss%w0rd";
 const enc = encodeURIComponent;
 
-let server: TestRedis;
+let server: RedisServer;
 let host = "";
 const cwd = tempProject();
 
 beforeAll(async () => {
-  server = await TestRedis.start(["--requirepass", DEFAULT_PASSWORD]);
+  server = await RedisServer.start({ extraArgs: ["--requirepass", DEFAULT_PASSWORD] });
   host = `127.0.0.1:${server.port}`;
   server.cli(
     ...["-a", DEFAULT_PASSWORD, "--no-auth-warning", "ACL", "SETUSER", "papyra", "on"],
@@ -29,8 +29,8 @@ beforeAll(async () => {
   await store.close();
 });
 
-afterAll(() => {
-  server?.stop();
+afterAll(async () => {
+  await server?.stop();
 });
 
 function expectNoSecret(text: string): void {

@@ -1,67 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { openRedisStore } from "@papyra/backend-redis";
+import { freePort, RedisServer } from "@papyra/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, deadLetter, event, papyra, papyraJson, tempProject } from "./helpers.js";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.setTimeout(500, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (chunk) => {
-      socket.destroy();
-      resolve(chunk.toString().startsWith("+PONG"));
-    });
-  });
-}
-
-let server: ChildProcess | undefined;
-let dataDir = "";
+let server: RedisServer | undefined;
 let url = "";
 const cwd = tempProject();
 
 beforeAll(async () => {
-  const port = await freePort();
-  dataDir = mkdtempSync(join(tmpdir(), "papyra-cli-redis-"));
   // A server that keeps nothing on disk, so `doctor run` has a warning to show.
-  server = spawn(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dataDir,
-    ],
-    { stdio: "ignore" },
-  );
-  for (let i = 0; i < 100 && !(await answersPing(port)); i++) await sleep(50);
-  url = `redis://127.0.0.1:${port}`;
+  server = await RedisServer.start();
+  url = server.url;
   const store = await openRedisStore({ url, systemId: "shop" });
   for (const r of [
     event(1, "ActorStarted", "a"),
@@ -76,9 +25,8 @@ beforeAll(async () => {
   await store.close();
 });
 
-afterAll(() => {
-  server?.kill("SIGKILL");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+afterAll(async () => {
+  await server?.stop();
 });
 
 describe("the CLI on a real Redis server", () => {

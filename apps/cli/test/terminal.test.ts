@@ -3,12 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baseEnv, CLI, event, papyra, papyraJson, tempProject, writeStore } from "./helpers.js";
 
-// A backend package written by hand, as a third party might: `behaviour` chooses whether it
-// has no optional parts at all, or scans slowly while reporting progress.
+// A backend package written by hand, as a third party might: `behaviour` (from FAKE_BEHAVIOUR,
+// passed by the CLI) chooses whether it has no optional parts at all, or scans slowly while
+// reporting progress.
 const fakeBackend = [
   "const sleep = (ms) => new Promise((r) => setTimeout(r, ms));",
   "export default {",
   '  contractVersion: 1, name: "fake", description: "test double",',
+  '  env: { behaviour: "FAKE_BEHAVIOUR" },',
   "  optionsSchema: { safeParse: (v) => ({ success: true, data: v }) },",
   "  create: async (options) => {",
   "    const base = {",
@@ -16,7 +18,7 @@ const fakeBackend = [
   "      listEvents: async () => [], listAudits: async () => [], listDeadLetters: async () => [],",
   "      close: async () => {},",
   "    };",
-  '    if (process.env.FAKE_BEHAVIOUR !== "slow") return base;',
+  '    if (options?.behaviour !== "slow") return base;',
   "    return { ...base, scan: async ({ onProgress, signal } = {}) => {",
   "      for (let done = 1; done <= 6; done++) {",
   "        if (signal?.aborted) throw signal.reason;",

@@ -1,24 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { freePort } from "@papyra/test-support";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { jsonStore } from "./stores.js";
 
 const examples = join(import.meta.dirname, "..", "dist", "examples");
-
-/** A loopback port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Runs one extracted example as a module, with these environment variables; returns its logs. */
 async function runExample(name: string, env: Record<string, string>): Promise<string[]> {

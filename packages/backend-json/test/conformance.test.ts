@@ -1,5 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runConformanceSuite } from "@papyra/testkit";
+import { runConformanceSuite, runCrashGroup } from "@papyra/testkit";
 import { afterEach, beforeEach, describe, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
 import { makeTempDir, removeDir } from "./helpers.js";
@@ -19,6 +21,25 @@ runConformanceSuite(
     cleanup: async () => {
       if (dir) await removeDir(dir);
       dir = null;
+    },
+  },
+);
+
+// The built store, opened by a writer child process and killed with SIGKILL (see @papyra/testkit).
+const crashDirs: string[] = [];
+runCrashGroup(
+  { describe, it, beforeEach, afterEach },
+  {
+    name: "@papyra/backend-json",
+    module: join(import.meta.dirname, "../dist/index.js"),
+    export: "openJsonStore",
+    options: () => {
+      const crashDir = mkdtempSync(join(tmpdir(), "papyra-json-crash-"));
+      crashDirs.push(crashDir);
+      return { path: join(crashDir, "store.ndjson") };
+    },
+    cleanup: async () => {
+      for (const crashDir of crashDirs.splice(0)) await removeDir(crashDir);
     },
   },
 );

@@ -1,47 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { randomInt, seededRandom } from "@papyra/test-support";
+import { killCrashChildren, runUntilKilled, runWriterUntilKilled } from "@papyra/testkit";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openJsonStore } from "../src/index.js";
 import { makeTempDir, removeDir } from "./helpers.js";
 
 const child = join(import.meta.dirname, "crash-child.mjs");
-const children = new Set<ChildProcess>();
-
-/**
- * Starts the child, waits for "ready", lets it work for a random while, SIGKILLs it, and
- * returns every complete stdout line it printed (the ids whose promises resolved).
- */
-function runAndKill(args: string[], minMs: number, maxMs: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    children.add(proc);
-    let out = "";
-    let err = "";
-    let timer: NodeJS.Timeout | null = null;
-    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      if (timer === null && out.includes("ready\n")) {
-        timer = setTimeout(() => proc.kill("SIGKILL"), minMs + Math.random() * (maxMs - minMs));
-      }
-    });
-    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      err += chunk;
-    });
-    proc.on("exit", (code, signal) => {
-      children.delete(proc);
-      if (timer) clearTimeout(timer);
-      if (signal !== "SIGKILL") {
-        reject(new Error(`child exited with ${code ?? signal} before it was killed: ${err}`));
-        return;
-      }
-      const lines = out.split("\n");
-      lines.pop(); // an incomplete last line was cut by the kill
-      resolve(lines.filter((line) => line !== "ready"));
-    });
-  });
-}
+const built = join(import.meta.dirname, "../dist/index.js");
+// Seeded, so the kill points of a failing run can be replayed.
+const random = seededRandom(20261130);
 
 function eventLine(id: number): string {
   return JSON.stringify({
@@ -71,7 +40,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
     path = join(dir, "store.ndjson");
   });
   afterEach(async () => {
-    for (const proc of children) proc.kill("SIGKILL");
+    killCrashChildren();
     await removeDir(dir);
   });
 
@@ -89,7 +58,12 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
           lanePath = join(dir, `store-${laneId}-${i}.ndjson`);
           resolved = new Set<number>();
         }
-        const ids = (await runAndKill(["write", lanePath, String(nextId)], 20, 120)).map(Number);
+        // Killed after a number of acknowledged writes (not after a time): every kill lands
+        // while writes are in flight, however busy the machine is.
+        const ids = await runWriterUntilKilled(
+          { module: built, export: "openJsonStore", options: { path: lanePath }, firstId: nextId },
+          { afterLines: randomInt(random, 1, 300) },
+        );
         for (const id of ids) resolved.add(id);
         total += ids.length;
 
@@ -127,7 +101,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
     const kept = Array.from({ length: keep }, (_, i) => total - keep + i);
     for (let i = 0; i < 8; i++) {
       await writeFile(path, content);
-      await runAndKill(["compact", path, String(keep)], 0, 40);
+      await runUntilKilled(child, ["compact", path, String(keep)], { afterMs: random() * 40 });
       const lines = (await readFile(path, "utf8")).split("\n").filter(Boolean);
       // Either the old content or the new one, never a mix.
       expect([total, keep]).toContain(lines.length);
@@ -150,7 +124,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
     const ids = Array.from({ length: total }, (_, i) => i);
     for (let i = 0; i < 8; i++) {
       await writeFile(path, content);
-      await runAndKill(["recover", path], 0, 40);
+      await runUntilKilled(child, ["recover", path], { afterMs: random() * 40 });
       await using store = await openJsonStore({ path, readOnly: true });
       const report = await store.recover({ mode: "repair" });
       expect(report.scan_after.anomalies).toEqual([]);

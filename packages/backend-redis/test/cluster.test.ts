@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { RedisCluster } from "@papyra/test-support";
 import { makeEvent, runConformanceSuite } from "@papyra/testkit";
 import { Cluster } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { RedisCluster } from "./support/redis-server.js";
 
 let cluster: RedisCluster;
 let prefix = "";

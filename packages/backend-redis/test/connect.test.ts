@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { ErrorCode, parseBackendOptions } from "@papyra/core";
+import { freePort, RedisServer, redisCli } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backend, openRedisStore } from "../src/index.js";
-import { freePort, RedisServer, redisCli } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { RedisServer } from "@papyra/test-support";
 import { makeAudit, makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openRedisStore, type RedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

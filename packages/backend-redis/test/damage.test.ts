@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ErrorCode } from "@papyra/core";
+import { RedisServer } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openRedisStore, type RedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

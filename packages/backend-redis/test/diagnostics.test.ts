@@ -1,6 +1,6 @@
+import { RedisServer } from "@papyra/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let volatile: RedisServer;
 let durable: RedisServer;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@papyra/core";
+import { freePort, RedisServer, redisCli } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { freePort, RedisServer, redisCli } from "./support/redis-server.js";
 
 const SECRET = "s3cr3t-pa55word";
 

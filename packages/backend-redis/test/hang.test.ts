@@ -3,10 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ErrorCode } from "@papyra/core";
+import { RedisServer } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openRedisStore, type RedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 /**
  * The bound the README documents: a call settles within commandTimeoutMs of being made, plus

@@ -1,8 +1,8 @@
+import { RedisServer } from "@papyra/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
 import { pythonEscapedLines, pythonExpected, pythonLines } from "./support/fixtures.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

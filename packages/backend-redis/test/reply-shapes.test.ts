@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RedisServer } from "@papyra/test-support";
 import { makeAudit, makeDeadLetter, makeEvent } from "@papyra/testkit";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore, type RedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { ErrorCode, parseBackendOptions } from "@papyra/core";
+import { RedisServer, redisCli } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backend, openRedisStore } from "../src/index.js";
-import { RedisServer, redisCli } from "./support/redis-server.js";
 
 // Passwords with every character a URL gives a meaning to.
 const DEFAULT_PASSWORD = "d/ef#au@lt%pw?1";

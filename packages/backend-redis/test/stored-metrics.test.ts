@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { RedisServer } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

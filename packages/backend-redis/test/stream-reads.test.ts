@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RedisServer } from "@papyra/test-support";
 import { makeEvent } from "@papyra/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRedisStore } from "../src/index.js";
-import { RedisServer } from "./support/redis-server.js";
 
 let server: RedisServer;
 let raw: Redis;

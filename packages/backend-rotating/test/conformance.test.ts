@@ -1,7 +1,8 @@
+import { mkdtempSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runConformanceSuite } from "@papyra/testkit";
+import { runConformanceSuite, runCrashGroup } from "@papyra/testkit";
 import { afterEach, beforeEach, describe, it } from "vitest";
 import { openRotatingStore } from "../src/index.js";
 
@@ -39,6 +40,26 @@ runConformanceSuite(
     cleanup: async () => {
       if (dir) await rm(dir, { recursive: true, force: true });
       dir = null;
+    },
+  },
+);
+
+// The built store, opened by a writer child process and killed with SIGKILL (see @papyra/testkit).
+const crashDirs: string[] = [];
+runCrashGroup(
+  { describe, it, beforeEach, afterEach },
+  {
+    name: "rotating",
+    module: join(import.meta.dirname, "../dist/index.js"),
+    export: "openRotatingStore",
+    options: () => {
+      const crashDir = mkdtempSync(join(tmpdir(), "papyra-rot-crash-"));
+      crashDirs.push(crashDir);
+      return { path: join(crashDir, "store.log"), maxBytes: 4096, maxFiles: 100_000 };
+    },
+    cleanup: async () => {
+      for (const crashDir of crashDirs.splice(0))
+        await rm(crashDir, { recursive: true, force: true });
     },
   },
 );

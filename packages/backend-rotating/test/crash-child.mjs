@@ -1,7 +1,6 @@
 // Child process for the crash tests: runs one operation on a rotating store until SIGKILLed.
+// (Writers killed mid-write are @papyra/testkit's runWriterUntilKilled.)
 // Usage: node crash-child.mjs <mode> <path> <maxBytes> <maxFiles> [arg]
-//   write:   writes events continuously (16 in flight), rotating as it goes; prints each
-//            resolved id on stdout. arg = first id.
 //   compact: compacts once with retention { maxRecords: arg }, then prints "done".
 //   recover: repairs once, then prints "done".
 //   hold:    opens the store for writing, writes event 0 and waits.
@@ -11,25 +10,7 @@ const [mode, path, maxBytesArg, maxFilesArg, arg] = process.argv.slice(2);
 const maxBytes = Number(maxBytesArg);
 const maxFiles = Number(maxFilesArg);
 
-if (mode === "write") {
-  const store = await openRotatingStore({ path, maxBytes, maxFiles });
-  let next = Number(arg);
-  process.stdout.write("ready\n");
-  const writeOne = async () => {
-    for (;;) {
-      const id = next++;
-      await store.recordEvent({
-        system_id: "crash",
-        actor_address: { system: "crash", actor_id: id },
-        event_type: "ActorStarted",
-        payload: { id, pad: "x".repeat(id % 150) },
-        timestamp: 1_700_000_000 + id,
-      });
-      process.stdout.write(`${id}\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, writeOne));
-} else if (mode === "hold") {
+if (mode === "hold") {
   const store = await openRotatingStore({ path, maxBytes, maxFiles });
   await store.recordEvent({
     system_id: "crash",

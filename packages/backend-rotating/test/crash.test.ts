@@ -1,14 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Anomaly } from "@papyra/core";
+import { randomInt, seededRandom } from "@papyra/test-support";
+import { killCrashChildren, runUntilKilled, runWriterUntilKilled } from "@papyra/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openRotatingStore, type RotatingFileBackend } from "../src/index.js";
 import { event, makeTempDir, removeDir } from "./helpers.js";
 
 const CHILD = join(import.meta.dirname, "crash-child.mjs");
-const children = new Set<ChildProcess>();
+const BUILT = join(import.meta.dirname, "../dist/index.js");
+// Seeded, so the kill points of a failing run can be replayed.
+const random = seededRandom(20261130);
 
 // Small segments so the writer rotates every few dozen records; many files so the set never
 // fills during a test (a full set legitimately deletes its oldest segment).
@@ -20,40 +23,6 @@ const SCALE = Number(process.env.PAPYRA_CRASH_ITERATIONS ?? 50) / 50;
 const WRITER_STORES = Math.max(1, Math.round(15 * SCALE));
 const COMPACTION_KILLS = Math.max(1, Math.round(10 * SCALE));
 const RECOVERY_KILLS = Math.max(1, Math.round(10 * SCALE));
-
-/**
- * Starts the child, waits for "ready", lets it work for `delayMs`, SIGKILLs it, and returns the
- * complete stdout lines it printed after "ready".
- */
-function runAndKill(args: string[], delayMs: () => number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    children.add(proc);
-    let out = "";
-    let err = "";
-    let timer: NodeJS.Timeout | null = null;
-    proc.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      if (timer === null && out.includes("ready\n")) {
-        timer = setTimeout(() => proc.kill("SIGKILL"), delayMs());
-      }
-    });
-    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      err += chunk;
-    });
-    proc.on("exit", (code, signal) => {
-      children.delete(proc);
-      if (timer) clearTimeout(timer);
-      if (signal !== "SIGKILL") {
-        reject(new Error(`child exited with ${code ?? signal} before it was killed: ${err}`));
-        return;
-      }
-      const lines = out.split("\n");
-      lines.pop(); // an incomplete last line was cut by the kill
-      resolve(lines.filter((line) => line !== "ready"));
-    });
-  });
-}
 
 /** Runs `count` iterations of `fn` in two concurrent lanes (each kill waits on a child). */
 async function inLanes(count: number, fn: () => Promise<void>): Promise<void> {
@@ -124,7 +93,7 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
     }
   });
   afterEach(() => {
-    for (const proc of children) proc.kill("SIGKILL");
+    killCrashChildren();
   });
   afterAll(async () => {
     for (const d of dirs) await removeDir(d);
@@ -139,11 +108,18 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
       let nextId = 0;
       // Two kills per store: the second run restarts on the crashed store (stale lock, torn tail).
       for (let run = 0; run < 2; run++) {
-        const printed = await runAndKill(
-          ["write", path, String(MAX_BYTES), String(MAX_FILES), String(nextId)],
-          () => 20 + Math.random() * 120,
+        // Killed after a number of acknowledged writes (not after a time): each run writes
+        // enough to rotate several times, however busy the machine is.
+        const printed = await runWriterUntilKilled(
+          {
+            module: BUILT,
+            export: "openRotatingStore",
+            options: { path, maxBytes: MAX_BYTES, maxFiles: MAX_FILES },
+            firstId: nextId,
+          },
+          { afterLines: randomInt(random, 100, 600) },
         );
-        for (const line of printed) resolved.add(Number(line));
+        for (const id of printed) resolved.add(id);
         const reader = await open(path);
         const scan = await reader.scan();
         const damage = lineDamage(scan.anomalies);
@@ -217,9 +193,10 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
         const dir = await tempDir();
         await cp(join(template, ".."), dir, { recursive: true });
         const path = join(dir, "store.log");
-        await runAndKill(
+        await runUntilKilled(
+          CHILD,
           ["compact", path, String(MAX_BYTES), String(MAX_FILES), String(KEEP)],
-          () => Math.random() * compactMs * 3,
+          { afterMs: random() * compactMs * 3 },
         );
         const raw = await open(path);
         const all = await ids(raw);
@@ -249,10 +226,9 @@ describe("crash safety (child processes killed with SIGKILL)", () => {
         await cp(join(template, ".."), dir, { recursive: true });
         const damaged = await damageEveryThirdSegment(dir);
         const path = join(dir, "store.log");
-        await runAndKill(
-          ["recover", path, String(MAX_BYTES), String(MAX_FILES)],
-          () => Math.random() * recoverMs * 3,
-        );
+        await runUntilKilled(CHILD, ["recover", path, String(MAX_BYTES), String(MAX_FILES)], {
+          afterMs: random() * recoverMs * 3,
+        });
         const store = await open(path);
         expect(await ids(store)).toEqual(expected);
         const scan = await store.scan();

@@ -10,10 +10,10 @@ import { makeTempDir, removeDir } from "./helpers.js";
 const run = promisify(execFile);
 const PACKAGE = join(import.meta.dirname, "..");
 
-/** The README's ```ts blocks, in order. They are plain JavaScript, so node runs them as is. */
+/** The README's ```js and ```ts blocks, in order. They are plain JavaScript, so node runs them as is. */
 async function examples(): Promise<string[]> {
   const text = await readFile(join(PACKAGE, "README.md"), "utf8");
-  return [...text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  return [...text.matchAll(/```(?:js|ts)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 }
 
 describe("README examples", () => {

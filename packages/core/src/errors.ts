@@ -13,6 +13,7 @@ export const ErrorCode = {
   unsupported: "PAPYRA_UNSUPPORTED",
   notFound: "PAPYRA_NOT_FOUND",
   notAStore: "PAPYRA_NOT_A_STORE",
+  usage: "PAPYRA_USAGE",
 } as const;
 
 /** One of the stable error codes in {@link ErrorCode}. */
@@ -198,5 +199,15 @@ export class PersistenceStartupError extends PapyraError {
     this.reason = reason;
     this.scan = details.scan ?? null;
     this.result = details.result ?? null;
+  }
+}
+
+/**
+ * A tool built on Papyra was called wrongly: an unknown flag, a bad flag value, a missing
+ * argument. The `papyra` CLI exits 64 on it; nothing was read or changed.
+ */
+export class PapyraUsageError extends PapyraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.usage, message, options);
   }
 }

@@ -6,6 +6,7 @@ import {
   ErrorCode,
   isBackendDefinition,
   PapyraError,
+  PapyraUsageError,
   PersistenceClosedError,
   PersistenceConfigurationError,
   PersistenceDamagedError,
@@ -49,6 +50,7 @@ describe("error classes", () => {
         "PAPYRA_NOT_A_STORE",
         "PersistenceNotAStoreError",
       ],
+      [new PapyraUsageError("unknown flag --x"), "PAPYRA_USAGE", "PapyraUsageError"],
     ];
     for (const [error, code, name] of cases) {
       expect(error).toBeInstanceOf(PapyraError);

@@ -1,3 +1,4 @@
+import { seededRandom } from "@papyra/test-support";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { readGuards, writeGuards } from "../src/record-guards.js";
@@ -32,18 +33,6 @@ const valid: Record<RecordKind, Record<string, unknown>> = {
     timestamp: 1763769606.5,
   },
 };
-
-// A small seeded PRNG keeps the run reproducible without a dependency.
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const oddValues: unknown[] = [
   null,
@@ -88,7 +77,7 @@ describe.each(sets)("%s guards", (_name, guards, schemas) => {
   });
 
   it("never accept what the zod schema rejects (5,000 random mutations)", () => {
-    const random = prng(42);
+    const random = seededRandom(42);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     let rejectedByBoth = 0;
     let acceptedByBoth = 0;

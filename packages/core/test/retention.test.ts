@@ -1,3 +1,4 @@
+import { seededRandom } from "@papyra/test-support";
 import { describe, expect, it } from "vitest";
 import {
   applyRetention,
@@ -39,18 +40,6 @@ function tailed(items: readonly Item[], policy: RetentionPolicy, now = NOW): Ite
   for (let i = items.length - 1; i >= 0; i--)
     if (tail.admit(items[i] as Item)) kept.push(items[i] as Item);
   return kept.reverse();
-}
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("retention rules", () => {
@@ -141,7 +130,7 @@ describe("retention rules", () => {
 describe("RetentionPlanner, TailRetention and applyRetention agree (seeded random property)", () => {
   const kinds = ["event", "audit", "dead_letter", "future_kind"];
   it("on 500 random stores and policies", () => {
-    const random = prng(20251122);
+    const random = seededRandom(20251122);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
     for (let run = 0; run < 500; run++) {
       const size = Math.floor(random() * 60);

@@ -1,3 +1,12 @@
+export {
+  type CrashOptions,
+  type CrashSubject,
+  type CrashWriter,
+  runCrashGroup,
+  runWriterUntilKilled,
+} from "./crash/group.js";
+export { type KillPoint, killCrashChildren, runUntilKilled } from "./crash/kill.js";
+export { crashEvent } from "./crash/records.js";
 export { type PythonWrittenLine, pythonWrittenLine } from "./python-lines.js";
 export {
   BASE_TIME,

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { openRedisStore } from "@papyra/backend-redis";
 import type { DropReport, WriteErrorReport } from "@papyra/core";
+import { RedisServer } from "@papyra/test-support";
 import { describe, expect, it, vi } from "vitest";
 import { createActor } from "xstate";
 import { createPapyraInspector } from "../src/index.js";
 import { supervisor } from "./machines.js";
-import { RedisServer } from "./redis-server.js";
 
 describe("@papyra/xstate on Redis", () => {
   it("keeps the actor system running through a real Redis crash, counts what it drops, and writes again once Redis is back", {
     timeout: 120_000,
   }, async () => {
-    const server = await RedisServer.start();
+    const server = await RedisServer.start({ persistent: true });
     const backend = await openRedisStore({
       url: server.url,
       prefix: randomUUID(),

@@ -1,19 +1,40 @@
-import { UsageError } from "../exit-codes.js";
+import { PapyraUsageError } from "@papyra/core";
 
-/** How human output prints a timestamp (`--time`); JSON output always keeps epoch seconds. */
-export type TimeStyle = "utc" | "local" | "epoch";
+/** A value of `--time`. */
+export type TimeFlag = "utc" | "local" | "epoch";
+
+/**
+ * How human output prints a timestamp (`--time`); JSON output always keeps epoch seconds.
+ * `{ timeZone }` is local time in the zone the run's `TZ` names.
+ */
+export type TimeStyle = TimeFlag | { readonly timeZone: string };
 
 /** The values `--time` takes. */
-export const TIME_STYLES: readonly TimeStyle[] = ["utc", "local", "epoch"];
+export const TIME_STYLES: readonly TimeFlag[] = ["utc", "local", "epoch"];
 
-/** The `--time` flag's value, checked (a usage error names the choices). Default `utc`. */
-export function timeStyleOf(value: unknown): TimeStyle {
+/**
+ * The `--time` flag's value, checked (a usage error names the choices). Default `utc`. Local
+ * time follows the run's `TZ` (a run's environment is its own, also in-process), else the
+ * process's zone.
+ */
+export function timeStyleOf(value: unknown, env: NodeJS.ProcessEnv = {}): TimeStyle {
   if (value === undefined) return "utc";
   const last = Array.isArray(value) ? value[value.length - 1] : value;
   if (typeof last === "string" && (TIME_STYLES as readonly string[]).includes(last)) {
-    return last as TimeStyle;
+    if (last === "local" && env.TZ) {
+      const timeZone = env.TZ.replace(/^:/, "");
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone });
+        return { timeZone };
+      } catch {
+        return "local"; // a TZ the runtime does not know: the process's own zone
+      }
+    }
+    return last as TimeFlag;
   }
-  throw new UsageError(`--time ${JSON.stringify(last)}: expected one of ${TIME_STYLES.join(", ")}`);
+  throw new PapyraUsageError(
+    `--time ${JSON.stringify(last)}: expected one of ${TIME_STYLES.join(", ")}`,
+  );
 }
 
 function pad(value: number, width = 2): string {
@@ -30,12 +51,61 @@ export function formatTime(timestamp: number, style: TimeStyle = "utc"): string 
   const date = new Date(Math.round(timestamp * 1000));
   if (style === "epoch" || !Number.isFinite(date.getTime())) return timestamp.toFixed(3);
   if (style === "utc") return date.toISOString();
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  const abs = Math.abs(offset);
+  const local = style === "local" ? processLocal(date) : zoned(date, style.timeZone);
+  const sign = local.offset >= 0 ? "+" : "-";
+  const abs = Math.abs(local.offset);
   return (
-    `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `.${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+    `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}` +
+    `T${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}` +
+    `.${pad(date.getUTCMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );
+}
+
+/** A wall-clock time and its offset from UTC in minutes. */
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  offset: number;
+}
+
+function processLocal(date: Date): WallClock {
+  return {
+    year: date.getFullYear(),
+    month: date.getMonth() + 1,
+    day: date.getDate(),
+    hour: date.getHours(),
+    minute: date.getMinutes(),
+    second: date.getSeconds(),
+    offset: -date.getTimezoneOffset(),
+  };
+}
+
+function zoned(date: Date, timeZone: string): WallClock {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = {
+    year: part("year"),
+    month: part("month"),
+    day: part("day"),
+    hour: part("hour"),
+    minute: part("minute"),
+    second: part("second"),
+  };
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const wholeSeconds = date.getTime() - date.getUTCMilliseconds();
+  return { ...wall, offset: Math.round((asUtc - wholeSeconds) / 60_000) };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PersistenceConfigurationError, toValidationIssues } from "@papyra/core";
@@ -53,7 +53,11 @@ async function importModule(file: string): Promise<unknown> {
     const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
     return jiti.import(file, { default: true });
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  // Node caches modules by URL for the life of the process: a version tag from the file's
+  // size and mtime makes a process that runs the CLI more than once read an edited file again.
+  const { mtimeMs, size } = statSync(file);
+  const url = `${pathToFileURL(file).href}?v=${size}-${mtimeMs}`;
+  const mod = (await import(url)) as { default?: unknown };
   return mod.default ?? mod;
 }
 

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import {
   type BackendContext,
+  PapyraUsageError,
   type PersistenceBackend,
   PersistenceConfigurationError,
   parseBackendOptions,
   type ValidationIssue,
 } from "@papyra/core";
-import { UsageError } from "../exit-codes.js";
 import { findConfigFile, type LoadedConfig, loadConfigFile } from "./config-file.js";
 import { type LoadedBackend, loadBackend, packageCandidates } from "./load-backend.js";
 import { coerceFlagValue, type OptionFlag, optionFlags, setPath } from "./option-flags.js";
@@ -153,7 +153,7 @@ export function buildOptions(
   }
   if (pathFlag !== undefined) {
     if (!hasPath) {
-      throw new UsageError(
+      throw new PapyraUsageError(
         `--path does not apply to backend "${definition.name}" (it has no path option).` +
           (selection.flags.length
             ? ` Its options: ${selection.flags.map((f) => `--${f.flag}`).join(", ")}.`

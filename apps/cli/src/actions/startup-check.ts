@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import {
   backendCapabilities,
+  PapyraUsageError,
   type RecoveryConfig,
   type RecoveryMode,
   runStartupCheck,
@@ -8,7 +9,7 @@ import {
   type StartupMode,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
+import { ExitCode, exitCodeFor } from "../exit-codes.js";
 import {
   capabilityList,
   LABEL_WIDTH,
@@ -34,7 +35,7 @@ function recoveryFrom(args: StartupCheckArgs, cwd: string): RecoveryConfig | und
   const dir = args["quarantine-dir"];
   const force = args.force === true ? { force: true } : {};
   if (mode === "quarantine" && dir === undefined) {
-    throw new UsageError(
+    throw new PapyraUsageError(
       "--recovery-mode quarantine needs --quarantine-dir DIR (where the damaged originals are copied)",
     );
   }

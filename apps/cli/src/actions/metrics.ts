@@ -1,13 +1,14 @@
 import {
   backendCapabilities,
   METRIC_NAMES,
+  PapyraUsageError,
   type PersistenceBackend,
   PersistenceUnsupportedError,
   type StoredMetrics,
 } from "@papyra/core";
 import { identifyStore, renderPrometheusText } from "@papyra/opentelemetry/prometheus";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Output } from "../output/output.js";
 import { storeLine } from "../output/reports.js";
 import { formatTimestamp } from "./inspect.js";
@@ -62,10 +63,10 @@ export type MetricsFormat = "human" | "json" | "prometheus";
 function metricsFormat(args: Record<string, unknown>): MetricsFormat {
   const format = args.format ?? "human";
   if (format !== "human" && format !== "json" && format !== "prometheus") {
-    throw new UsageError(`--format must be human, json or prometheus, not ${String(format)}`);
+    throw new PapyraUsageError(`--format must be human, json or prometheus, not ${String(format)}`);
   }
   if (format === "prometheus" && args.json === true) {
-    throw new UsageError("--json and --format prometheus ask for two formats: give one");
+    throw new PapyraUsageError("--json and --format prometheus ask for two formats: give one");
   }
   return format;
 }

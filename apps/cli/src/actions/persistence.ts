@@ -2,13 +2,14 @@ import { resolve } from "node:path";
 import {
   backendCapabilities,
   formatAddress,
+  PapyraUsageError,
   type PersistenceBackend,
   PersistenceUnsupportedError,
   RECOVERY_MODES,
   type RecoveryMode,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import {
   capabilityList,
   LABEL_WIDTH,
@@ -68,10 +69,11 @@ export async function recoverCommand(
   context: CliContext,
   args: RecoverArgs,
 ): Promise<CommandResult> {
-  if (!RECOVERY_MODES.includes(args.mode)) throw new UsageError(`unknown --mode ${args.mode}`);
+  if (!RECOVERY_MODES.includes(args.mode))
+    throw new PapyraUsageError(`unknown --mode ${args.mode}`);
   const dir = args["quarantine-dir"];
   if (args.mode === "quarantine" && dir === undefined) {
-    throw new UsageError(
+    throw new PapyraUsageError(
       "--mode quarantine needs --quarantine-dir DIR (where the damaged originals are copied)",
     );
   }

@@ -1,5 +1,6 @@
 import {
   type IterateQuery,
+  PapyraUsageError,
   PersistenceUnsupportedError,
   type RecordKind,
   type RecordStreaming,
@@ -7,7 +8,7 @@ import {
   streamingCapabilities,
 } from "@papyra/core";
 import type { CliContext, CommandResult, OpenStore } from "../context.js";
-import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
+import { ExitCode, exitCodeFor } from "../exit-codes.js";
 import { LineWriter, OutputClosedError } from "../output/line-writer.js";
 import type { Output } from "../output/output.js";
 import { LISTING_OUTPUTS } from "../stream-options.js";
@@ -39,7 +40,7 @@ export function listingMode(args: Record<string, unknown>, json: boolean): Mode 
   const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (value === undefined) return json ? "json" : "text";
   if ((LISTING_OUTPUTS as readonly unknown[]).includes(value)) return value as Mode;
-  throw new UsageError(
+  throw new PapyraUsageError(
     `--output ${JSON.stringify(value)}: expected one of ${LISTING_OUTPUTS.join(", ")}`,
   );
 }
@@ -193,8 +194,8 @@ async function follow<K extends RecordKind>(
   plan: ListingPlan<K>,
   mode: Mode,
 ): Promise<CommandResult> {
-  if (plan.until !== undefined) throw new UsageError("--until cannot be used with --follow");
-  if (plan.reverse) throw new UsageError("--reverse cannot be used with --follow");
+  if (plan.until !== undefined) throw new PapyraUsageError("--until cannot be used with --follow");
+  if (plan.reverse) throw new PapyraUsageError("--reverse cannot be used with --follow");
   const backend = streaming(store.backend);
   if (typeof backend.follow !== "function") {
     throw new PersistenceUnsupportedError(store.info.backend, "--follow (it has no follow method)");

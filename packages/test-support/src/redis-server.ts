@@ -1,3 +1,5 @@
+// A redis-server the tests own: started on a free loopback port (never 6379), with its own
+// directory, stopped (SIGKILL) when the test file is done. Tests never skip without one.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
@@ -85,6 +87,11 @@ export class RedisServer {
   /** `redis://127.0.0.1:<port>` */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Runs redis-cli against this server and returns its output. */
+  cli(...args: string[]): string {
+    return redisCli(this.port, ...args);
   }
 
   /**

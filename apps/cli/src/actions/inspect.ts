@@ -3,12 +3,13 @@ import {
   finishListing,
   formatAddress,
   type ListQuery,
+  PapyraUsageError,
   type StoredActorEvent,
   type StoredAuditSnapshot,
   type StoredDeadLetter,
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
-import { ExitCode, UsageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Output } from "../output/output.js";
 import { formatTime, type TimeStyle, timeStyleOf } from "../output/timestamps.js";
 import { parseCount, parseTimeInput } from "../time-input.js";
@@ -42,7 +43,7 @@ function parseListing(args: ListingArgs): ParsedListing {
   const since = args.since === undefined ? undefined : parseTimeInput("--since", args.since, now);
   const until = args.until === undefined ? undefined : parseTimeInput("--until", args.until, now);
   if (since !== undefined && until !== undefined && since > until) {
-    throw new UsageError("--since must not be after --until");
+    throw new PapyraUsageError("--since must not be after --until");
   }
   const limit = args.limit === undefined ? undefined : parseCount("--limit", args.limit);
   return { limit, since, until, reverse: args.reverse === true };
@@ -112,7 +113,7 @@ export async function inspectEventsCommand(
           (!types || types.includes(event.event_type)) &&
           (!targets || matchesTarget(event.actor_address, targets))
       : undefined;
-  const time = timeStyleOf(args.time);
+  const time = timeStyleOf(args.time, context.env);
   const format = (event: StoredActorEvent, out: Output) =>
     `[${formatTimestamp(event.timestamp, time)}] ${out.paint("cyan", event.event_type)} ${formatAddress(event.actor_address)}`;
   return withStore(context, args, async (store) => {
@@ -162,7 +163,7 @@ export async function inspectAuditsCommand(
   args: ListingArgs & Record<string, unknown>,
 ): Promise<CommandResult> {
   const parsed = parseListing(args);
-  const time = timeStyleOf(args.time);
+  const time = timeStyleOf(args.time, context.env);
   return withStore(context, args, async (store) => {
     const { backend, info } = store;
     const streamed = await streamListing(context, args, store, {
@@ -201,7 +202,7 @@ export async function inspectDeadLettersCommand(
           (!types || types.includes(letter.message_type)) &&
           (!targets || matchesTarget(letter.target, targets))
       : undefined;
-  const time = timeStyleOf(args.time);
+  const time = timeStyleOf(args.time, context.env);
   const format = (letter: StoredDeadLetter, out: Output) =>
     `[${formatTimestamp(letter.timestamp, time)}] ${out.paint("yellow", letter.message_type)} -> ${formatAddress(letter.target)}`;
   return withStore(context, args, async (store) => {
@@ -233,7 +234,7 @@ export async function inspectSummaryCommand(
   context: CliContext,
   args: Record<string, unknown>,
 ): Promise<CommandResult> {
-  const time = timeStyleOf(args.time);
+  const time = timeStyleOf(args.time, context.env);
   return withStore(context, args, async ({ backend, info }) => {
     const audits = await backend.listAudits();
     const latest = audits[audits.length - 1];
