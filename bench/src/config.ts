@@ -9,6 +9,7 @@ export const GROUPS = [
   "redis",
   "cli",
   "otel",
+  "export",
   "xstate",
 ] as const;
 /** One of {@link GROUPS}. */

@@ -6,6 +6,7 @@ import { RedisServer } from "@papyra/test-support";
 import { BACKENDS, type BackendName, loadBackend } from "./backends.js";
 import { runInChild } from "./child.js";
 import { type BenchConfig, GROUPS, type Group, readConfig } from "./config.js";
+import { exportGroup } from "./export-group.js";
 import { currentLoad, machineInfo } from "./machine.js";
 import { otelGroup } from "./otel-group.js";
 import { updateReadme, writeReport } from "./report.js";
@@ -504,6 +505,7 @@ const GROUP_RUNNERS: Record<Group, (run: Run) => Promise<void>> = {
   redis: redisGroup,
   cli: cliGroup,
   otel: (run) => otelGroup(run, log),
+  export: (run) => exportGroup(run, log),
   xstate: (run) => xstateGroup(run, log),
 };
 

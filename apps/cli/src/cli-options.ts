@@ -1,5 +1,6 @@
 import { RECOVERY_MODES, STARTUP_MODES } from "@papyra/core";
 import type { Argv } from "yargs";
+import { streamListingOptions } from "./stream-options.js";
 
 /** `--allow-missing`, on every command that opens a store. */
 export function storeOptions<T>(y: Argv<T>) {
@@ -19,7 +20,7 @@ function forceOption<T>(y: Argv<T>, what: string) {
 
 /** Flags of the `inspect` listings. */
 export function listingOptions<T>(y: Argv<T>) {
-  return storeOptions(y)
+  return streamListingOptions(storeOptions(y))
     .option("limit", {
       type: "number",
       describe: "Keep the newest N matching records (a whole number, 0 or more)",

@@ -16,6 +16,8 @@ export interface CommandResult {
   /** Fields of the command's JSON document (besides `command`, `ok`, `exit_code`). */
   data: Record<string, unknown>;
   print(out: Output): void;
+  /** True when the command already wrote its output as it went (streamed listings, export). */
+  streamed?: boolean;
 }
 
 /** An opened store and what it is. */

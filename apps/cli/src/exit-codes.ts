@@ -10,6 +10,8 @@ export const ExitCode = {
   internal: 70,
   locked: 75,
   configuration: 78,
+  /** Stopped by Ctrl-C (SIGINT) while following: 128 + 2, as shells report it. */
+  interrupted: 130,
 } as const;
 
 /** One of the values in {@link ExitCode}. */

@@ -76,6 +76,11 @@ export async function runCli(run: CliRun): Promise<number> {
     try {
       const result = await command.handler(context, args);
       out.finish();
+      // A streamed command (a listing, an export) already wrote its output as it went.
+      if (result.streamed === true) {
+        exitCode = result.exitCode;
+        return;
+      }
       if (out.json) {
         out.document({
           command: label,

@@ -22,7 +22,9 @@ describe("demo", () => {
       ["inspect", "events", "--event-type", "ActorCrashed", "--limit", "1"],
       { cwd },
     );
-    expect(crashes.stdout).toMatch(/^\[\d+\.\d{3}\] ActorCrashed shop:\S+\n$/);
+    expect(crashes.stdout).toMatch(
+      /^\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\] ActorCrashed shop:\S+\n$/,
+    );
 
     // A second run does not touch an existing store unless asked to.
     const again = await papyra(["demo"], { cwd });

@@ -93,7 +93,8 @@ describe("a third-party backend installed in the user's project", () => {
       join(sub, "papyra.config.json"),
       JSON.stringify({ backend: "papyra-backend-example", options: { dir: "../store" } }),
     );
-    const expected = "[1.000] ActorStarted sys:a\n[2.000] ActorCrashed sys:a\n";
+    const expected =
+      "[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n[1970-01-01T00:00:02.000Z] ActorCrashed sys:a\n";
     const [flags, env, config, summary] = await Promise.all([
       papyra(["inspect", "events", "--backend", "example", "--example-dir", "store"], {
         cwd: project,

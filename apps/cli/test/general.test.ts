@@ -78,9 +78,9 @@ describe("colour", () => {
       papyra(["inspect", "events"], { cwd, env: { FORCE_COLOR: "1", NO_COLOR: "1" } }),
       papyra(["inspect", "events", "--json"], { cwd, env: { FORCE_COLOR: "1" } }),
     ]);
-    expect(pipe.stdout).toBe("[1.000] ActorStarted sys:a\n");
+    expect(pipe.stdout).toBe("[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n");
     expect(forced.stdout).toContain("\u001b[36mActorStarted\u001b[39m");
-    expect(noColor.stdout).toBe("[1.000] ActorStarted sys:a\n");
+    expect(noColor.stdout).toBe("[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n");
     expect(json.stdout).not.toContain("\u001b[");
   });
 

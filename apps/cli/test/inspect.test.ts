@@ -22,9 +22,9 @@ describe("inspect events", () => {
     expect(stderr).toBe("");
     expect(stdout).toBe(
       [
-        "[1763769613.500] ActorCrashed local:2",
-        "[1763769615.000] ActorRestarted local:3",
-        "[1763769616.500] ActorStopped local:4",
+        "[2025-11-22T00:00:13.500Z] ActorCrashed local:2",
+        "[2025-11-22T00:00:15.000Z] ActorRestarted local:3",
+        "[2025-11-22T00:00:16.500Z] ActorStopped local:4",
         "",
       ].join("\n"),
     );
@@ -47,10 +47,10 @@ describe("inspect events", () => {
     );
     expect(code).toBe(0);
     expect(stdout).toBe(
-      "[1763769613.500] ActorCrashed local:2\n[1763769607.500] ActorCrashed local:2\n",
+      "[2025-11-22T00:00:13.500Z] ActorCrashed local:2\n[2025-11-22T00:00:07.500Z] ActorCrashed local:2\n",
     );
     const byId = await papyra(["inspect", "events", "--target", "4", "--limit", "1"], { cwd });
-    expect(byId.stdout).toBe("[1763769616.500] ActorStopped local:4\n");
+    expect(byId.stdout).toBe("[2025-11-22T00:00:16.500Z] ActorStopped local:4\n");
   });
 
   it("accepts epoch seconds and ISO-8601 for --since/--until", async () => {
@@ -59,7 +59,7 @@ describe("inspect events", () => {
       { cwd },
     );
     expect(epoch.stdout).toBe(
-      "[1763769612.000] ActorStarted local:1\n[1763769613.500] ActorCrashed local:2\n",
+      "[2025-11-22T00:00:12.000Z] ActorStarted local:1\n[2025-11-22T00:00:13.500Z] ActorCrashed local:2\n",
     );
     // 1763769612 is 2025-11-22T00:00:12Z
     const iso = await papyra(
@@ -126,19 +126,19 @@ describe("inspect audits, dead-letters, summary", () => {
     const audits = await papyra(["inspect", "audits", "--reverse", "--limit", "1"], { cwd });
     expect(audits.code).toBe(0);
     expect(audits.stdout).toBe(
-      "[1763769616.750] local total=4 alive=3 stopping=1 restarting=0 registry=2 orphans=1 dead=0 dead_letters=2\n",
+      "[2025-11-22T00:00:16.750Z] local total=4 alive=3 stopping=1 restarting=0 registry=2 orphans=1 dead=0 dead_letters=2\n",
     );
     const letters = await papyra(["inspect", "dead-letters"], { cwd });
     expect(letters.code).toBe(0);
     expect(letters.stdout).toBe(
-      "[1763769606.500] str -> local:9\n[1763769614.000] str -> local:9\n",
+      "[2025-11-22T00:00:06.500Z] str -> local:9\n[2025-11-22T00:00:14.000Z] str -> local:9\n",
     );
   });
 
   it("summary shows the latest audit, aligned, and in JSON", async () => {
     const human = await papyra(["inspect", "summary"], { cwd });
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain("Latest audit:     [1763769616.750] local\n");
+    expect(human.stdout).toContain("Latest audit:     [2025-11-22T00:00:16.750Z] local\n");
     expect(human.stdout).toContain("Audits recorded:  3\n");
     expect(human.stdout).toContain("Registry orphans: 1 (ghost)\n");
     expect(human.stdout).toContain("Dead letters:     2\n");
@@ -159,9 +159,11 @@ describe("inspect audits, dead-letters, summary", () => {
       ["inspect", "dead-letters", "--target", "sys:a", "--limit", "1"],
       { cwd: dir },
     );
-    expect(stdout).toBe("[4.000] Pong -> sys:a\n");
+    expect(stdout).toBe("[1970-01-01T00:00:04.000Z] Pong -> sys:a\n");
     const ping = await papyra(["inspect", "dead-letters", "--message-type", "Ping"], { cwd: dir });
-    expect(ping.stdout).toBe("[1.000] Ping -> sys:a\n[3.000] Ping -> -\n");
+    expect(ping.stdout).toBe(
+      "[1970-01-01T00:00:01.000Z] Ping -> sys:a\n[1970-01-01T00:00:03.000Z] Ping -> -\n",
+    );
   });
 
   it("empty results print the exact empty messages, and empty JSON lists", async () => {

@@ -186,7 +186,9 @@ describe("persistence inspect", () => {
     ]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/Capabilities: scan, recover, compact/);
-    expect(human.stdout).toMatch(/events\s+4\s+1\.000\s+6\.000/);
+    expect(human.stdout).toMatch(
+      /events\s+4\s+1970-01-01T00:00:01\.000Z\s+1970-01-01T00:00:06\.000Z/,
+    );
     expect(human.stdout).toMatch(/records_written:\s+\d+/);
     expect(json.doc).toMatchObject({
       records: { events: { count: 4 }, audits: { count: 1 }, dead_letters: { count: 1 } },

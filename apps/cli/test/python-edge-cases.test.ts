@@ -23,7 +23,9 @@ describe("a store with what the Python implementation writes", () => {
     });
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toBe("[943.140] dict -> edge:1\n[944.000] str -> 7\n");
+    expect(stdout).toBe(
+      "[1970-01-01T00:15:43.140Z] dict -> edge:1\n[1970-01-01T00:15:44.000Z] str -> 7\n",
+    );
   });
 
   it("inspect dead-letters --target matches those printed forms and the actor id", async () => {
@@ -31,11 +33,11 @@ describe("a store with what the Python implementation writes", () => {
       ["inspect", "dead-letters", "--path", store, "--target", "edge:1"],
       { cwd },
     );
-    expect(byAddress.stdout).toBe("[943.140] dict -> edge:1\n");
+    expect(byAddress.stdout).toBe("[1970-01-01T00:15:43.140Z] dict -> edge:1\n");
     const byNumber = await papyra(["inspect", "dead-letters", "--path", store, "--target", "7"], {
       cwd,
     });
-    expect(byNumber.stdout).toBe("[944.000] str -> 7\n");
+    expect(byNumber.stdout).toBe("[1970-01-01T00:15:44.000Z] str -> 7\n");
   });
 
   it("inspect events prints every event, monotonic timestamps included", async () => {
@@ -43,9 +45,9 @@ describe("a store with what the Python implementation writes", () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
-        "[942.800] ActorStarted edge:1",
-        "[1763769600.000] ActorStopped edge:2",
-        "[946.250] ActorCrashed edge:café-😀",
+        "[1970-01-01T00:15:42.800Z] ActorStarted edge:1",
+        "[2025-11-22T00:00:00.000Z] ActorStopped edge:2",
+        "[1970-01-01T00:15:46.250Z] ActorCrashed edge:café-😀",
         "",
       ].join("\n"),
     );

@@ -54,7 +54,7 @@ describe("the CLI with Redis passwords containing / # @ % ? :", () => {
       { cwd },
     );
     expect(byUrl.code).toBe(0);
-    expect(byUrl.stdout).toBe("[1.000] ActorStarted sys:a\n");
+    expect(byUrl.stdout).toBe("[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n");
     const byEnv = await papyraJson(["persistence", "scan", ...redis()], {
       cwd,
       env: { PAPYRA_REDIS_URL: `redis://papyra@${host}`, PAPYRA_REDIS_PASSWORD: USER_PASSWORD },

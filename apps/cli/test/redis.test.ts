@@ -40,7 +40,9 @@ describe("the CLI on a real Redis server", () => {
       papyra(["inspect", "summary", ...args], { cwd }),
     ]);
     expect(events.code).toBe(0);
-    expect(events.stdout).toBe("[1.000] ActorStarted sys:a\n[2.000] ActorCrashed sys:a\n");
+    expect(events.stdout).toBe(
+      "[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n[1970-01-01T00:00:02.000Z] ActorCrashed sys:a\n",
+    );
     expect(scan.code).toBe(0);
     expect(scan.doc).toMatchObject({
       store: { backend: "redis", package: "@papyra/backend-redis" },
@@ -62,7 +64,7 @@ describe("the CLI on a real Redis server", () => {
       },
     );
     expect(code).toBe(0);
-    expect(stdout).toBe("[4.000] Ping -> sys:a\n");
+    expect(stdout).toBe("[1970-01-01T00:00:04.000Z] Ping -> sys:a\n");
   });
 
   it("exits 69 when nothing listens on the port, without printing the password", async () => {

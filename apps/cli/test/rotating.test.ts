@@ -22,7 +22,7 @@ describe("the rotating file store shipped with the CLI", () => {
     ]);
     expect(events.code).toBe(0);
     expect(events.stdout).toBe(
-      "[1763769615.000] ActorRestarted local:3\n[1763769616.500] ActorStopped local:4\n",
+      "[2025-11-22T00:00:15.000Z] ActorRestarted local:3\n[2025-11-22T00:00:16.500Z] ActorStopped local:4\n",
     );
     expect(scan.code).toBe(0);
     expect(scan.doc).toMatchObject({

@@ -156,6 +156,6 @@ describe("colour on a terminal", () => {
       onTerminal(["inspect", "events", "--path", path], { NO_COLOR: "1" }),
     ]);
     expect(colour.output).toContain("\u001b[36mActorStarted\u001b[39m");
-    expect(plain.output.replace(/\r/g, "")).toBe("[1.000] ActorStarted sys:a\n");
+    expect(plain.output.replace(/\r/g, "")).toBe("[1970-01-01T00:00:01.000Z] ActorStarted sys:a\n");
   });
 });

@@ -4,7 +4,9 @@ import {
   type Anomaly,
   type CompactionReport,
   type CompactOptions,
+  type FollowOptions,
   hasRetentionRules,
+  type IterateQuery,
   type NormalizedListQuery,
   parseOptions,
   type RecordKind,
@@ -14,6 +16,7 @@ import {
   type ScanOptions,
   type ScanReport,
   type StoredRecordByKind,
+  type StreamedRecord,
 } from "@papyra/core";
 import {
   checkpointMatches,
@@ -21,7 +24,9 @@ import {
   FileSink,
   FileStore,
   findTempFiles,
+  followFiles,
   fsyncDirectory,
+  iterateStoreFiles,
   listFromTail,
   makeCheckpoint,
   readCheckpoint,
@@ -98,6 +103,23 @@ export class JsonFileBackend extends FileStore {
       retention: this.retention,
       maxLineBytes: this.maxLineBytes,
     });
+  }
+
+  /** Streams the store's records oldest first in bounded memory, within retention. */
+  iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
+    const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
+    return this.streamRecords("iterate", () => iterateStoreFiles([this.path], query, options));
+  }
+
+  /** The stored backlog of `kind`, then each record appended, until `options.signal` aborts. */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K> & {
+      /** How often to check for appends (default 100 ms). */ pollMs?: number;
+    },
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    const files = { path: this.path, retention: this.retention, maxLineBytes: this.maxLineBytes };
+    return this.streamRecords("follow", () => followFiles(kind, { ...options, ...files }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { RecordByKind, RecordKind } from "@papyra/core";
+import { decodeLine, type RecordByKind, type RecordKind } from "@papyra/core";
 
 /** One stored record: its line (the wire form, so reads return fresh copies) and its facts. */
 export interface StoredEntry {
@@ -90,11 +90,21 @@ export class KindLog {
 
 /**
  * Parses a stored line back into a fresh record object (without `kind`). The line was
- * validated by encodeRecord on write, so it is not validated again. JSON.parse creates
+ * validated on write (by encodeRecord, or by decodeLine for a stored line appended as given),
+ * so it is not validated again. JSON.parse creates
  * `__proto__` keys as plain own properties.
  */
 export function readEntry<K extends RecordKind>(entry: StoredEntry): RecordByKind[K] {
-  const record = JSON.parse(entry.line) as Record<string, unknown>;
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(entry.line) as Record<string, unknown>;
+  } catch {
+    // A line stored as given (`appendStoredLine`) may hold what only the liberal reader
+    // takes (Python's NaN / Infinity tokens); it decoded as a record when it was stored.
+    const decoded = decodeLine(entry.line);
+    if (decoded.type !== "record") throw new TypeError("stored line no longer decodes");
+    return decoded.record as RecordByKind[K];
+  }
   delete record.kind;
   return record as RecordByKind[K];
 }

@@ -1,11 +1,15 @@
 import {
   type CompactionFigures,
   type CompactOptions,
+  type FollowOptions,
   finishListing,
+  type IterateQuery,
   inTimeWindow,
+  type ListQuery,
   lineBytes,
   MaintainableBackendBase,
   type NormalizedListQuery,
+  normalizeIterateQuery,
   nowSeconds,
   parseOptions,
   RECORD_KINDS,
@@ -17,9 +21,12 @@ import {
   recoveryReportOf,
   type ScanOptions,
   type ScanReport,
+  type StoredRecordByKind,
+  type StreamedRecord,
 } from "@papyra/core";
 import { KindLog, readEntry, type StoredEntry } from "./kind-log.js";
 import { type MemoryBackendOptions, memoryOptionsSchema } from "./options.js";
+import { followFeed, RecordFeed } from "./record-feed.js";
 
 export type { MemoryBackendOptions } from "./options.js";
 
@@ -39,6 +46,7 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
     audit: new KindLog(),
     dead_letter: new KindLog(),
   };
+  readonly #feed = new RecordFeed();
   /** Writes since the last full age sweep. */
   #writesSinceSweep = 0;
   /** Records stored right after the last sweep: the next sweep waits for as many writes. */
@@ -61,7 +69,10 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
     const now = nowSeconds();
     const log = this.#logs[kind];
     // A record already outside the age window is never returned: keep memory for the others.
-    if (!this.#expired(entry, now)) log.push(entry);
+    if (!this.#expired(entry, now)) {
+      log.push(entry);
+      this.#feed.publish(kind, line);
+    }
     this.#trim(log, now);
     this.#maybeSweep(now);
   }
@@ -71,6 +82,11 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
     kind: K,
     q: NormalizedListQuery,
   ): Promise<RecordByKind[K][]> {
+    return this.#matches(kind, q).map((entry) => readEntry<K>(entry));
+  }
+
+  /** The kind's entries a listing returns, oldest first unless `q.reverse`. */
+  #matches(kind: RecordKind, q: NormalizedListQuery): StoredEntry[] {
     const now = nowSeconds();
     const matches: StoredEntry[] = [];
     if (q.limit !== 0) {
@@ -82,7 +98,50 @@ export class MemoryBackend extends MaintainableBackendBase<RecordByKind> {
       }
     }
     matches.reverse();
-    return finishListing(matches, q).map((entry) => readEntry<K>(entry));
+    return finishListing(matches, q);
+  }
+
+  /** Stores a line another store holds, as given, when it decodes as a record (for import). */
+  appendStoredLine(line: string): Promise<void> {
+    return this.writeStoredLine(line);
+  }
+
+  /**
+   * Streams the selected kinds' records, kind by kind, oldest first, within retention, each
+   * with its stored line as stored (a line appended as given stays byte for byte).
+   */
+  iterate(query: IterateQuery = {}): AsyncGenerator<StreamedRecord> {
+    return this.streamRecords("iterate", () => this.#iterateStored(query));
+  }
+
+  async *#iterateStored(query: IterateQuery): AsyncGenerator<StreamedRecord> {
+    normalizeIterateQuery(query);
+    const kinds = query.kinds ?? RECORD_KINDS;
+    const window = this.normalizeQuery({ since: query.since, until: query.until });
+    for (const kind of RECORD_KINDS) {
+      if (!kinds.includes(kind)) continue;
+      query.signal?.throwIfAborted();
+      // The kind's entries at this moment: later writes and trims do not shift the walk.
+      for (const entry of this.#matches(kind, window)) {
+        query.signal?.throwIfAborted();
+        const record = readEntry<typeof kind>(entry) as StoredRecordByKind[typeof kind];
+        yield { kind, record, timestamp: entry.timestamp, line: entry.line };
+      }
+    }
+  }
+
+  /** The stored backlog of `kind`, then each record stored, until `options.signal` aborts. */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K>,
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    const list = (q: ListQuery) => this.#listKind(kind, q);
+    return this.streamRecords("follow", () => followFeed(this.#feed, kind, options, list));
+  }
+
+  /** A listing for a stream: no counter moves here, the stream counts what it yields. */
+  async #listKind<K extends RecordKind>(kind: K, q: ListQuery): Promise<StoredRecordByKind[K][]> {
+    return (await this.readRecords(kind, this.normalizeQuery(q))) as StoredRecordByKind[K][];
   }
 
   /**

@@ -23,7 +23,6 @@ import { BlockingConnection } from "./blocking.js";
 import { CommandGate } from "./command-gate.js";
 import { compactStreams } from "./compact.js";
 import { openConnection, type StoreConnection } from "./connection.js";
-import { ConsumerGroups } from "./consumer-groups.js";
 import type { StoreContext } from "./context.js";
 import { serverDiagnostics } from "./diagnostics.js";
 import { assertStoreExists } from "./existence.js";
@@ -34,6 +33,7 @@ import { recoverStreams, validateStreamsRecoveryConfig } from "./recover.js";
 import { toSafeError } from "./safe-error.js";
 import { scanStreams } from "./scan.js";
 import { StoredMetricsSync } from "./stored-metrics.js";
+import { StreamReads } from "./stream-reads.js";
 import { TrimOnWrite } from "./trim-on-write.js";
 
 const KIND_STREAM: Readonly<Record<RecordKind, StreamName>> = {
@@ -51,7 +51,7 @@ export interface StoreMetrics extends MetricsSource {
  * A Papyra store on Redis Streams: one stream per record kind, each entry one `data` field
  * holding the record's JSON. Open it with {@link openRedisStore}.
  */
-export class RedisStore extends ConsumerGroups {
+export class RedisStore extends StreamReads {
   /** Every key the store uses. */
   readonly keys: StoreKeys;
   /** Where the store lives, for messages: `prefix:systemId@endpoint`, password masked. */

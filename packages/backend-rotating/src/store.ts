@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import type {
   CompactionReport,
   CompactOptions,
+  FollowOptions,
+  IterateQuery,
   NormalizedListQuery,
   RecordKind,
   RecoveryConfig,
@@ -10,9 +12,11 @@ import type {
   ScanOptions,
   ScanReport,
   StoredRecordByKind,
+  StreamedRecord,
 } from "@papyra/core";
 import {
   FileStore,
+  followFiles,
   listFromTail,
   quarantineCopy,
   quarantineTarget,
@@ -33,6 +37,7 @@ import {
 import { RotatingSink } from "./rotating-sink.js";
 import { scanSet } from "./scan-set.js";
 import { isSegmentTempFile, SegmentSet } from "./segments.js";
+import { iterateSet } from "./stream-set.js";
 
 /** Test hooks: inject the fd-level calls of the append path (fault injection). */
 export interface RotatingStoreInternals {
@@ -106,6 +111,24 @@ export class RotatingFileBackend extends FileStore {
     return this.withWritesPaused(async () =>
       listFromTail((await this.#snapshot()).paths, kind, query, options),
     );
+  }
+
+  /** Streams the set's records oldest first in bounded memory, within retention. */
+  iterate(query?: IterateQuery): AsyncGenerator<StreamedRecord> {
+    const options = { retention: this.retention, maxLineBytes: this.maxLineBytes };
+    return this.streamRecords("iterate", () => iterateSet(this.#set, query, options));
+  }
+
+  /** The stored backlog of `kind`, then each record appended (across rotations) until aborted. */
+  follow<K extends RecordKind>(
+    kind: K,
+    options: FollowOptions<K> & {
+      /** How often to check for appends (default 100 ms). */ pollMs?: number;
+    },
+  ): AsyncGenerator<StoredRecordByKind[K]> {
+    const { path, maxFiles, retention, maxLineBytes } = this;
+    const follow = followFiles(kind, { ...options, path, maxFiles, retention, maxLineBytes });
+    return this.streamRecords("follow", () => follow);
   }
 
   /**

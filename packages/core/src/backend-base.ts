@@ -1,6 +1,6 @@
 import type { ListQuery, PersistenceBackend } from "./backend.js";
-import { encodeRecord, lineBytes } from "./codec.js";
-import { PersistenceClosedError } from "./errors.js";
+import { decodeLine, encodeRecord, lineBytes } from "./codec.js";
+import { PersistenceClosedError, PersistenceValidationError } from "./errors.js";
 import { type NormalizedListQuery, normalizeListQuery } from "./list-query.js";
 import { PersistenceMetrics } from "./metrics.js";
 import type { ActorEvent, AuditSnapshot, DeadLetter, RecordByKind, RecordKind } from "./records.js";
@@ -150,7 +150,47 @@ export abstract class BackendBase<Listed extends StoredRecordByKind = StoredReco
     return this.close();
   }
 
-  async #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
+  /**
+   * What a backend's `appendStoredLine` (the optional `StoredLineAppending` capability) calls:
+   * stores `line` as given when it decodes as a record of a known kind, through
+   * {@link writeLine} with the decoded record, as `record*` stores an encoded one (closed
+   * state, {@link writeRefusal}, {@link checkStoredLine}, counters, {@link storeError}).
+   */
+  protected writeStoredLine(line: string): Promise<void> {
+    const decoded = line.includes("\n") ? null : decodeLine(line);
+    if (decoded?.type !== "record") {
+      const why =
+        decoded === null
+          ? "it holds a newline"
+          : decoded.type === "unknown_kind"
+            ? "its kind is not one this version stores"
+            : decoded.type === "blank"
+              ? "it is blank"
+              : decoded.detail;
+      const error = new PersistenceValidationError("stored line", [
+        { path: "", message: `the line is not a record: ${why}` },
+      ]);
+      return Promise.reject(error);
+    }
+    const kind = decoded.kind;
+    return this.#store(kind, decoded.record as RecordByKind[typeof kind], () => {
+      this.checkStoredLine(kind, line);
+      return line;
+    });
+  }
+
+  /** Refuses a stored line this backend could not read back (default: accepts every one). */
+  protected checkStoredLine(_kind: RecordKind, _line: string): void {}
+
+  #record<K extends RecordKind>(kind: K, record: RecordByKind[K]): Promise<void> {
+    return this.#store(kind, record, () => this.encodeLine(kind, record));
+  }
+
+  async #store<K extends RecordKind>(
+    kind: K,
+    record: RecordByKind[K],
+    encode: () => string,
+  ): Promise<void> {
     if (this.#closing) {
       // A write racing close() settles once the close has: it never overtakes the flush.
       await this.#closing.catch(() => {});
@@ -160,7 +200,7 @@ export abstract class BackendBase<Listed extends StoredRecordByKind = StoredReco
     if (refusal) throw refusal;
     let line: string;
     try {
-      line = this.encodeLine(kind, record);
+      line = encode();
     } catch (error) {
       this.metrics.increment("write_errors");
       throw error;
@@ -178,6 +218,30 @@ export abstract class BackendBase<Listed extends StoredRecordByKind = StoredReco
     if (!this.#writerCounts) {
       this.metrics.increment("records_written");
       this.metrics.increment("bytes_written", lineBytes(line));
+    }
+  }
+
+  /**
+   * Wraps a streamed read (`iterate`, `follow`): it rejects with PersistenceClosedError when
+   * pulled after `close()`, each record it yields counts as `records_read` and a failure other
+   * than the caller's abort as `read_errors` (the error passes as the stream raised it). `open`
+   * runs at the first pull, so nothing is read for a stream nobody consumes.
+   */
+  protected async *streamRecords<T>(
+    operation: "iterate" | "follow",
+    open: () => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
+    this.assertOpen(operation);
+    try {
+      for await (const record of open()) {
+        this.metrics.increment("records_read");
+        yield record;
+      }
+    } catch (error) {
+      if (!(error instanceof Error && error.name === "AbortError")) {
+        this.metrics.increment("read_errors");
+      }
+      throw error;
     }
   }
 

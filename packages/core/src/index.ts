@@ -12,5 +12,7 @@ export * from "./records.js";
 export * from "./reports.js";
 export * from "./retention.js";
 export * from "./startup.js";
+export * from "./stored-lines.js";
 export * from "./stored-records.js";
+export * from "./streams.js";
 export * from "./validation.js";

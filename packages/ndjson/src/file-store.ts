@@ -136,9 +136,23 @@ export abstract class FileStore extends MaintainableBackendBase {
     );
   }
 
+  /**
+   * Appends a line another store holds, byte for byte, through the same group-commit writer
+   * as `record*`, when it decodes as a record (the `StoredLineAppending` capability of core).
+   */
+  appendStoredLine(line: string): Promise<void> {
+    return this.writeStoredLine(line);
+  }
+
   /** Encodes a record, refusing one longer than reads accept. */
   protected override encodeLine<K extends RecordKind>(kind: K, record: RecordByKind[K]): string {
     const line = encodeRecord(kind, record);
+    this.checkStoredLine(kind, line);
+    return line;
+  }
+
+  /** Refuses a line longer than reads accept. */
+  protected override checkStoredLine(kind: RecordKind, line: string): void {
     const size = Buffer.byteLength(line, "utf8");
     if (size > this.maxLineBytes) {
       // Stored, it would read back as CORRUPTED_LINE and repair would drop it.
@@ -149,7 +163,6 @@ export abstract class FileStore extends MaintainableBackendBase {
         },
       ]);
     }
-    return line;
   }
 
   /** Hands the line to the group-commit writer (which counts what it commits). */

@@ -18,6 +18,7 @@ export {
   type ScanEffects,
   type StoreSink,
 } from "./file-store.js";
+export { type FollowFilesOptions, followFiles } from "./follow-files.js";
 export {
   type BatchSink,
   BatchWriteError,
@@ -25,6 +26,14 @@ export {
   type Durability,
   type LineBatch,
 } from "./group-commit.js";
+export {
+  closePinned,
+  type IterateFilesOptions,
+  iterateFiles,
+  iterateStoreFiles,
+  type PinnedFile,
+  pinFiles,
+} from "./iterate-files.js";
 export { readJsonFile, writeJsonAtomic } from "./json-file.js";
 export { listFromTail } from "./list.js";
 export { quarantineCopy, quarantineTarget } from "./quarantine.js";

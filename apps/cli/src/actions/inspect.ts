@@ -10,11 +10,14 @@ import {
 } from "@papyra/core";
 import { type CliContext, type CommandResult, withStore } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
+import type { Output } from "../output/output.js";
+import { formatTime, type TimeStyle, timeStyleOf } from "../output/timestamps.js";
 import { parseCount, parseTimeInput } from "../time-input.js";
+import { streamListing } from "./stream-listing.js";
 
-/** Epoch seconds with three decimals, as every listing prints them. */
-export function formatTimestamp(timestamp: number): string {
-  return timestamp.toFixed(3);
+/** A timestamp as human output prints it: ISO 8601 UTC by default (see `--time`). */
+export function formatTimestamp(timestamp: number, style: TimeStyle = "utc"): string {
+  return formatTime(timestamp, style);
 }
 
 /** Flags of the `inspect` listings. */
@@ -72,7 +75,7 @@ export function matchesTarget(address: unknown, targets: readonly string[]): boo
  * Lists with the time window in the backend, then filters, then applies limit and order, so
  * filters always apply before `--limit`. Without filters the backend answers `limit` itself.
  */
-async function listFiltered<T>(
+export async function listFiltered<T>(
   list: (query: ListQuery) => Promise<T[]>,
   parsed: ParsedListing,
   filter: ((record: T) => boolean) | undefined,
@@ -110,27 +113,38 @@ export async function inspectEventsCommand(
           (!types || types.includes(event.event_type)) &&
           (!targets || matchesTarget(event.actor_address, targets))
       : undefined;
-  return withStore(context, args, async ({ backend, info }) => {
+  const time = timeStyleOf(args.time, context.env);
+  const format = (event: StoredActorEvent, out: Output) =>
+    `[${formatTimestamp(event.timestamp, time)}] ${out.paint("cyan", event.event_type)} ${formatAddress(event.actor_address)}`;
+  return withStore(context, args, async (store) => {
+    const { backend, info } = store;
+    const empty = "No events recorded.";
+    const streamed = await streamListing(context, args, store, {
+      kind: "event",
+      command: "inspect events",
+      field: "events",
+      ...parsed,
+      filter,
+      format,
+      empty,
+    });
+    if (streamed) return streamed;
     const events = await listFiltered((q) => backend.listEvents(q), parsed, filter);
     return {
       exitCode: ExitCode.ok,
       data: { store: info, count: events.length, events },
       print(out) {
-        if (events.length === 0) return out.line("No events recorded.");
-        for (const event of events) {
-          out.line(
-            `[${formatTimestamp(event.timestamp)}] ${out.paint("cyan", event.event_type)} ${formatAddress(event.actor_address)}`,
-          );
-        }
+        if (events.length === 0) return out.line(empty);
+        for (const event of events) out.line(format(event, out));
       },
     };
   });
 }
 
 /** One audit as a line of `name=value` pairs. */
-export function auditLine(audit: StoredAuditSnapshot): string {
+export function auditLine(audit: StoredAuditSnapshot, time: TimeStyle = "utc"): string {
   return [
-    `[${formatTimestamp(audit.timestamp)}]`,
+    `[${formatTimestamp(audit.timestamp, time)}]`,
     audit.system_id,
     `total=${audit.total_actors}`,
     `alive=${audit.alive_actors}`,
@@ -149,14 +163,26 @@ export async function inspectAuditsCommand(
   args: ListingArgs & Record<string, unknown>,
 ): Promise<CommandResult> {
   const parsed = parseListing(args);
-  return withStore(context, args, async ({ backend, info }) => {
+  const time = timeStyleOf(args.time, context.env);
+  return withStore(context, args, async (store) => {
+    const { backend, info } = store;
+    const streamed = await streamListing(context, args, store, {
+      kind: "audit",
+      command: "inspect audits",
+      field: "audits",
+      ...parsed,
+      filter: undefined,
+      format: (audit) => auditLine(audit, time),
+      empty: "No audit reports recorded.",
+    });
+    if (streamed) return streamed;
     const audits = await listFiltered((q) => backend.listAudits(q), parsed, undefined);
     return {
       exitCode: ExitCode.ok,
       data: { store: info, count: audits.length, audits },
       print(out) {
         if (audits.length === 0) return out.line("No audit reports recorded.");
-        for (const audit of audits) out.line(auditLine(audit));
+        for (const audit of audits) out.line(auditLine(audit, time));
       },
     };
   });
@@ -176,18 +202,28 @@ export async function inspectDeadLettersCommand(
           (!types || types.includes(letter.message_type)) &&
           (!targets || matchesTarget(letter.target, targets))
       : undefined;
-  return withStore(context, args, async ({ backend, info }) => {
+  const time = timeStyleOf(args.time, context.env);
+  const format = (letter: StoredDeadLetter, out: Output) =>
+    `[${formatTimestamp(letter.timestamp, time)}] ${out.paint("yellow", letter.message_type)} -> ${formatAddress(letter.target)}`;
+  return withStore(context, args, async (store) => {
+    const { backend, info } = store;
+    const streamed = await streamListing(context, args, store, {
+      kind: "dead_letter",
+      command: "inspect dead-letters",
+      field: "dead_letters",
+      ...parsed,
+      filter,
+      format,
+      empty: "No dead letters recorded.",
+    });
+    if (streamed) return streamed;
     const deadLetters = await listFiltered((q) => backend.listDeadLetters(q), parsed, filter);
     return {
       exitCode: ExitCode.ok,
       data: { store: info, count: deadLetters.length, dead_letters: deadLetters },
       print(out) {
         if (deadLetters.length === 0) return out.line("No dead letters recorded.");
-        for (const letter of deadLetters) {
-          out.line(
-            `[${formatTimestamp(letter.timestamp)}] ${out.paint("yellow", letter.message_type)} -> ${formatAddress(letter.target)}`,
-          );
-        }
+        for (const letter of deadLetters) out.line(format(letter, out));
       },
     };
   });
@@ -198,6 +234,7 @@ export async function inspectSummaryCommand(
   context: CliContext,
   args: Record<string, unknown>,
 ): Promise<CommandResult> {
+  const time = timeStyleOf(args.time, context.env);
   return withStore(context, args, async ({ backend, info }) => {
     const audits = await backend.listAudits();
     const latest = audits[audits.length - 1];
@@ -226,7 +263,7 @@ export async function inspectSummaryCommand(
             ? `${list.length} (${list.slice(0, 10).join(", ")}${list.length > 10 ? ", ..." : ""})`
             : "0";
         out.pairs([
-          ["Latest audit", `[${formatTimestamp(summary.timestamp)}] ${summary.system_id}`],
+          ["Latest audit", `[${formatTimestamp(summary.timestamp, time)}] ${summary.system_id}`],
           ["Audits recorded", String(summary.audits)],
           ["Total actors", String(summary.total_actors)],
           ["Alive", String(summary.alive_actors)],

@@ -3,6 +3,8 @@ import type { CommandDefinition, CommandGroup } from "./command.js";
 import { command as completion } from "./completion.js";
 import { command as demo } from "./demo.js";
 import { command as doctorRun } from "./doctor/run.js";
+import { command as exportRecords } from "./export.js";
+import { command as importRecords } from "./import.js";
 import { command as inspectAudits } from "./inspect/audits.js";
 import { command as inspectDeadLetters } from "./inspect/dead-letters.js";
 import { command as inspectEvents } from "./inspect/events.js";
@@ -37,6 +39,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   inspectSummary,
   metricsPersistence,
   metricsReset,
+  exportRecords,
+  importRecords,
   backends,
   demo,
   completion,

@@ -49,6 +49,12 @@ export class Output {
     this.progressEnabled = !json && streams.stderr.isTTY === true && streams.stdout.isTTY === true;
   }
 
+  /** Standard output, for commands that stream records as they read them. */
+  get stdout(): OutputStreams["stdout"] {
+    this.#clearProgress();
+    return this.#streams.stdout;
+  }
+
   /** Applies a style when colour is on. */
   paint(style: Style, text: string): string {
     if (!this.color) return text;

@@ -191,13 +191,17 @@ function describeField(selection: StoreSelection, path: string): string {
   return sources.length ? `${path} (${sources.join(", ")})` : path;
 }
 
-/** Opens the selected backend read-only: the CLI never holds a file store's writer lock. */
+/**
+ * Opens the selected backend, read-only unless `readOnly` is false: the CLI holds a file
+ * store's writer lock only to import into it.
+ */
 export async function openSelectedStore(
   selection: StoreSelection,
   options: unknown,
   cwd: string,
+  readOnly = true,
 ): Promise<PersistenceBackend> {
-  const context: BackendContext = { cwd: configFor(selection)?.dir ?? cwd, readOnly: true };
+  const context: BackendContext = { cwd: configFor(selection)?.dir ?? cwd, readOnly };
   return selection.loaded.definition.create(options, context);
 }
 

@@ -1,11 +1,12 @@
 import { storeOptions } from "../../cli-options.js";
+import { timeOption } from "../../stream-options.js";
 import type { CommandDefinition } from "../command.js";
 
 /** `papyra inspect summary`: the latest audit. */
 export const command: CommandDefinition = {
   words: ["inspect", "summary"],
   describe: "The latest audit",
-  builder: storeOptions,
+  builder: (y) => timeOption(storeOptions(y)),
   examples: [
     ["$0 inspect summary", "The latest audit of ./papyra.ndjson"],
     [
