@@ -21,6 +21,41 @@ function classify(bytes: Buffer): "record" | "blank" | "damage" {
   return decoded.type === "blank" ? "blank" : "damage";
 }
 
+/** True when `text` holds a C0 control character other than tab, CR and form feed, or DEL. */
+function hasControlCharacter(text: string): boolean {
+  return /[\u0000-\u0008\u000a\u000b\u000e-\u001f\u007f]/.test(text);
+}
+
+/**
+ * The damaged lines that count against a file looking like a store (SPEC §9), as the store
+ * judges them: lines of NUL bytes (what a power cut leaves) do not count, nor does one torn
+ * fragment (text starting with `{` that is not JSON) where an append was cut and a writer's
+ * reopen sealed it, nor an unterminated torn last line.
+ */
+function countedDamage(
+  lines: readonly { bytes: Buffer; terminated: boolean }[],
+): { bytes: Buffer; terminated: boolean }[] {
+  let tornSeen = false;
+  return lines.filter((line) => {
+    let text: string | null;
+    try {
+      text = utf8.decode(line.bytes);
+    } catch {
+      text = null;
+    }
+    const kind = classify(line.bytes);
+    if (kind === "record" || kind === "blank") return false;
+    if (text !== null && text.length > 0 && /^\0+$/.test(text)) return false;
+    if (text === null || hasControlCharacter(text)) return true;
+    const torn = decodeLine(text).type === "corrupt" && text.trimStart().startsWith("{");
+    if (torn && (!line.terminated || !tornSeen)) {
+      tornSeen = true;
+      return false;
+    }
+    return true;
+  });
+}
+
 function splitLines(content: Buffer): { bytes: Buffer; terminated: boolean }[] {
   const lines: { bytes: Buffer; terminated: boolean }[] = [];
   let start = 0;
@@ -111,14 +146,12 @@ describe("recovery of randomly damaged stores (property)", () => {
             .map((l) => l.bytes.toString("latin1"));
 
           // Whether the file looks like a store (SPEC §9): repair is owed when records are at
-          // least as many as damaged lines; with no record and a damaged complete line it
-          // must refuse. In between (a torn last line) either is allowed.
+          // least as many as damaged lines (as the store counts them); with no record and a
+          // counted damaged complete line it must refuse. In between (an unterminated last
+          // line) either is allowed.
           const all = splitLines(content);
           const records = all.filter((l) => classify(l.bytes) === "record").length;
-          const damaged = all.filter(
-            (l) =>
-              classify(l.bytes) === "damage" || (!l.terminated && classify(l.bytes) !== "record"),
-          );
+          const damaged = countedDamage(all);
           const mustRepair = records > 0 && damaged.length <= records;
           const mustRefuse = records === 0 && damaged.some((l) => l.terminated);
 
