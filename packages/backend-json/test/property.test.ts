@@ -23,7 +23,11 @@ function classify(bytes: Buffer): "record" | "blank" | "damage" {
 
 /** True when `text` holds a C0 control character other than tab, CR and form feed, or DEL. */
 function hasControlCharacter(text: string): boolean {
-  return /[\u0000-\u0008\u000a\u000b\u000e-\u001f\u007f]/.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0c && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /**

@@ -41,7 +41,12 @@ describe("runCrashGroup", () => {
     const results = await outcomes("openBufferingStore");
     expect(results).toHaveLength(1);
     expect(results[0]?.status).toBe("failed");
-    expect(String(results[0]?.error)).toMatch(/acknowledged event \d+ is missing after the kill/);
+    // Which check catches it depends on where the kill lands against the store's 64-write
+    // batches: the killed writer's unflushed batch, or the reopened (also buffering) store's
+    // own new write.
+    expect(String(results[0]?.error)).toMatch(
+      /acknowledged event \d+ is missing after (the kill|a new write)/,
+    );
   }, 180_000);
 
   it("refuses a module given by a relative path", async () => {
