@@ -74,6 +74,28 @@ describe("repair, quarantine and compaction refuse what is not a store (exit 65)
     expect(readFileSync(join(dir, "blob.bin")).length).toBeLessThan(bytes.length);
   });
 
+  it("a file of zeros (a disk image, a preallocated file) is binary data: refused, unchanged", async () => {
+    for (const bytes of [
+      Buffer.alloc(4096),
+      Buffer.concat([Buffer.alloc(600), Buffer.from("\n")]),
+    ]) {
+      const dir = tempProject();
+      writeFileSync(join(dir, "zeros.bin"), bytes);
+      const before = snapshotDir(dir);
+      const runs = [];
+      for (const args of [
+        ["persistence", "recover", "--path", "zeros.bin"],
+        ["persistence", "compact", "--path", "zeros.bin", "--json-retention-max-records", "1"],
+        ["doctor", "run", "--mode", "recover", "--path", "zeros.bin"],
+      ]) {
+        runs.push(await papyra(args, { cwd: dir }));
+      }
+      expect(runs.map((r) => r.code)).toEqual([65, 65, 65]);
+      expect(runs[0]?.stderr).toMatch(/only NUL bytes/);
+      expect(snapshotDir(dir)).toEqual(before);
+    }
+  });
+
   it("JSON that is not Papyra records (a JSON-lines log, a pretty-printed file) is refused too", async () => {
     const dir = tempProject({
       "app.log": '{"level":"info","msg":"started"}\n{"level":"warn","msg":"slow"}\n',

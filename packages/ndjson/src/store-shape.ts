@@ -103,11 +103,23 @@ function lookalike(shape: FileShape): string {
  * few corrupted lines among many records are damage in a real store, and repaired.
  */
 export function notAStoreReason(shape: FileShape): string | null {
+  // NUL lines are what a power cut leaves of a store's unsynced appends, so they never count
+  // against a file that holds records. A file with no record at all that holds only NULs is
+  // binary data like any other (SPEC §9): refused, and --force repairs a store a power cut
+  // left with nothing else.
+  const zeros = shape.records === 0 ? (shape.zeroFilled ?? 0) : 0;
+  if (zeros > 0 && shape.damaged === 0) {
+    return `no line of it is a record; it holds only NUL bytes (${lines(zeros)}): binary data, or what a power cut left of a store before any record reached the disk`;
+  }
   if (shape.damaged === 0) return null;
   if (shape.records > 0 && shape.damaged <= shape.records) return null;
-  const looks = lookalike(shape);
+  const looks = lookalike({
+    ...shape,
+    damaged: shape.damaged + zeros,
+    binary: shape.binary + zeros,
+  });
   if (shape.records === 0) {
-    return `no line of it is a record; it looks like ${looks} (${lines(shape.damaged)} that are not records)`;
+    return `no line of it is a record; it looks like ${looks} (${lines(shape.damaged + zeros)} that are not records)`;
   }
   return `most of it is not records: ${lines(shape.damaged)} are damaged against ${shape.records} record${shape.records === 1 ? "" : "s"}; it looks like ${looks}`;
 }

@@ -80,10 +80,24 @@ describe("what does not look like a store is never rewritten without force", () 
     }
   });
 
-  it("what a power cut leaves is repaired, not refused: a file of zeros, a torn first write a writer sealed", async () => {
+  it("a file of nothing but NUL bytes is binary data: refused unless forced (a store a power cut left empty is repaired with force)", async () => {
     const path = join(dir, "store");
     for (const content of [
-      "\u0000".repeat(600), // the first batch's size reached the disk, its data did not
+      "\u0000".repeat(4096),
+      `${"\u0000".repeat(600)}\n${"\u0000".repeat(9)}\n`,
+    ]) {
+      await writeFile(path, content);
+      expect(await codeOf(repairFile(path))).toBe(ErrorCode.notAStore);
+      expect(await readFile(path, "utf8")).toBe(content);
+      const forced = await repairFile(path, { force: true });
+      expect(forced.changed).toBe(true);
+      expect(await readFile(path, "utf8")).toBe("");
+    }
+  });
+
+  it("what a power cut leaves is repaired, not refused: zeros among records, a torn first write a writer sealed", async () => {
+    const path = join(dir, "store");
+    for (const content of [
       `${"\u0000".repeat(600)}\n${records(1)}`,
       '{"kind":"event","system_id":"s","act\n', // torn, then ended by the writer's reopen
       `{"kind":"event","sys\n${records(1)}{"kind":"ev`,

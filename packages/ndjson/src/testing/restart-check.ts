@@ -46,7 +46,20 @@ export async function restartAndList(
   let ids: number[] = [];
   let metrics: StoredMetrics | null = null;
   try {
-    await runStartupCheck(store, { mode: "recover", recovery });
+    try {
+      await runStartupCheck(store, { mode: "recover", recovery });
+    } catch (error) {
+      // A power cut can leave a store holding nothing but NUL bytes (no record reached the
+      // disk): refused as not a store (SPEC §9), which an operator answers with --force.
+      // Refused with any record in it is a failure.
+      if ((error as { code?: unknown }).code !== "PAPYRA_NOT_A_STORE") throw error;
+      const scan = await store.scan();
+      if (scan.records_scanned > 0) throw error;
+      await runStartupCheck(store, {
+        mode: "recover",
+        recovery: { mode: "repair", ...recovery, force: true },
+      });
+    }
     const events = await store.listEvents();
     ids = events.map((event) => Number((event.payload as { id?: unknown }).id));
     const scan = await store.scan({ incremental: true });
